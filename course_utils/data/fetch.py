@@ -55,8 +55,9 @@ def fetch(
     with cache.dataset_lock(manifest.name):
         if not _installed(manifest, target):
             _clean_leftovers(target)
+            layout_broken = not _layout_ok(manifest, target / manifest.root)
             for spec in manifest.files:
-                if not _file_installed(spec, target):
+                if layout_broken or not _file_installed(spec, target):
                     archive = ensure_download(manifest, spec, quiet=quiet)
                     _install(archive, spec, target)
         root = target / manifest.root
@@ -86,7 +87,9 @@ def ensure_download(manifest: Manifest, spec: FileSpec, quiet: bool = False) -> 
     partial_dir.mkdir(parents=True, exist_ok=True)
     failures: list[tuple[str, str]] = []
     for location in locations(spec):
-        tmp = partial_dir / f"{spec.filename}.{uuid.uuid4().hex}.part"
+        attempt_dir = partial_dir / uuid.uuid4().hex  # gdown keeps its own partial files here
+        attempt_dir.mkdir()
+        tmp = attempt_dir / spec.filename
         try:
             retrieve(location, tmp, quiet=quiet)
             sha256 = verify_file(tmp, spec)
@@ -106,7 +109,7 @@ def ensure_download(manifest: Manifest, spec: FileSpec, quiet: bool = False) -> 
             if not quiet:
                 print(f"Falló {location.describe()}: {exc}", file=sys.stderr)
         finally:
-            tmp.unlink(missing_ok=True)
+            shutil.rmtree(attempt_dir, ignore_errors=True)
     raise FetchError(manifest.name, spec.filename, failures)
 
 
