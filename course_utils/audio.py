@@ -1,0 +1,535 @@
+"""Audio preprocessing: the lecture's 8-step MFCC pipeline and helpers around it.
+
+The eight steps of the gender-from-voice lecture, one small function each:
+
+1. :func:`load` at a fixed sample rate,
+2. :func:`remove_silence` in memory (``librosa.effects.split`` / ``trim``),
+3. :func:`mfcc`,
+4. :func:`cut` to ``max_frames``,
+5. :func:`scale` to [-1, 1],
+6. :func:`pad` to ``max_frames`` (at the end, or centred like ``librosa.util.pad_center``),
+7. :func:`to_time_major` (time, n_mfcc) for recurrent models,
+8. :func:`add_channel` for CNNs,
+
+composed by :class:`MFCCPipeline`, a frozen (hashable, picklable) configuration that is
+callable and can report the shape after every step. Around it: durations and a Pareto
+table, fixed-window chunking, mean spectral contrast (a noise flag), STFT / log-mel
+spectrograms, and :func:`extract_features` to run any extractor over many files
+serially, in parallel (joblib) and/or cached on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import joblib
+import librosa
+import numpy as np
+import pandas as pd
+import soundfile as sf
+from tqdm.auto import tqdm
+
+__all__ = [
+    "load",
+    "remove_silence",
+    "mfcc",
+    "cut",
+    "scale",
+    "pad",
+    "to_time_major",
+    "add_channel",
+    "MFCCPipeline",
+    "duration",
+    "durations",
+    "pareto_table",
+    "count_chunks",
+    "chunk",
+    "max_contrast_bands",
+    "mean_spectral_contrast",
+    "stft_db",
+    "log_mel",
+    "file_hash",
+    "extract_features",
+    "default_cache_dir",
+]
+
+PadSide = Literal["end", "center"]
+SilenceMode = Literal["split", "trim"]
+PathLike = str | os.PathLike
+
+# Bump when the on-disk cache format or the meaning of a cached feature changes.
+CACHE_VERSION = 1
+
+
+# --------------------------------------------------------------------------- helpers
+def _as_signal(y: np.ndarray, name: str = "y") -> np.ndarray:
+    """Validate a mono float signal (1-D, non-empty, finite)."""
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(
+            f"`{name}` debe ser una señal mono 1-D, pero tiene forma {y.shape}. "
+            "Si es estéreo, usa librosa.to_mono(y) o carga con mono=True."
+        )
+    if y.size == 0:
+        raise ValueError(f"`{name}` está vacía (0 muestras): revisa el archivo o el recorte previo.")
+    if not np.issubdtype(y.dtype, np.floating):
+        y = y.astype(np.float32)
+    if not np.all(np.isfinite(y)):
+        raise ValueError(f"`{name}` contiene NaN o infinitos: limpia la señal antes de seguir.")
+    return y
+
+
+def _as_features(features: np.ndarray) -> np.ndarray:
+    features = np.asarray(features)
+    if features.ndim != 2:
+        raise ValueError(
+            "Se esperaba una matriz 2-D (coeficientes, frames), pero la forma es "
+            f"{features.shape}. Aplica este paso antes de transponer o agregar el canal."
+        )
+    return features
+
+
+def _positive_int(value: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
+        raise ValueError(f"`{name}` debe ser un entero positivo; recibí {value!r}.")
+    return int(value)
+
+
+# ----------------------------------------------------------------------- the 8 steps
+def load(path: PathLike, sr: int = 16000, *, mono: bool = True, offset: float = 0.0,
+         duration: float | None = None) -> np.ndarray:
+    """Step 1: read an audio file as float32 resampled to ``sr`` (librosa.load)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"No encontré el archivo de audio {path}. Revisa la ruta o vuelve a "
+            "descargar el dataset con course_utils.data.fetch(...)."
+        )
+    _positive_int(sr, "sr")
+    y, _ = librosa.load(path, sr=sr, mono=mono, offset=offset, duration=duration)
+    return y
+
+
+def remove_silence(y: np.ndarray, *, top_db: float = 60.0, frame_length: int = 2048,
+                   hop_length: int = 512, mode: SilenceMode = "split") -> np.ndarray:
+    """Step 2: drop the frames quieter than ``top_db`` below the peak, in memory.
+
+    ``mode="split"`` keeps every non-silent interval (``librosa.effects.split``) and joins
+    them, so pauses inside the clip go too; ``mode="trim"`` only cuts the leading and
+    trailing silence (``librosa.effects.trim``). A signal that is silent everywhere is
+    returned unchanged (there is nothing to tell apart), with a warning.
+    """
+    y = _as_signal(y)
+    if top_db <= 0:
+        raise ValueError(f"`top_db` debe ser positivo (dB bajo el pico); recibí {top_db}.")
+    _positive_int(frame_length, "frame_length")
+    _positive_int(hop_length, "hop_length")
+    if not np.any(y):
+        warnings.warn("La señal es silencio puro: la devuelvo sin cambios.", stacklevel=2)
+        return y
+    if mode == "trim":
+        trimmed, _ = librosa.effects.trim(y, top_db=top_db, frame_length=frame_length,
+                                          hop_length=hop_length)
+        return trimmed
+    if mode != "split":
+        raise ValueError(f"`mode` debe ser 'split' o 'trim'; recibí {mode!r}.")
+    intervals = librosa.effects.split(y, top_db=top_db, frame_length=frame_length,
+                                      hop_length=hop_length)
+    return np.concatenate([y[start:end] for start, end in intervals])
+
+
+def mfcc(y: np.ndarray, sr: int, *, n_mfcc: int = 40, n_fft: int = 2048, hop_length: int = 512,
+         n_mels: int = 128, **kwargs) -> np.ndarray:
+    """Step 3: MFCC matrix of shape (n_mfcc, frames) (librosa.feature.mfcc)."""
+    y = _as_signal(y)
+    _positive_int(sr, "sr")
+    _positive_int(n_mfcc, "n_mfcc")
+    if n_mfcc > n_mels:
+        raise ValueError(
+            f"`n_mfcc` ({n_mfcc}) no puede superar `n_mels` ({n_mels}): la DCT de "
+            f"{n_mels} bandas mel da como máximo {n_mels} coeficientes."
+        )
+    return librosa.feature.mfcc(y=y, sr=sr, n_mfcc=n_mfcc, n_fft=n_fft, hop_length=hop_length,
+                                n_mels=n_mels, **kwargs)
+
+
+def cut(features: np.ndarray, max_frames: int) -> np.ndarray:
+    """Step 4: keep at most the first ``max_frames`` frames (last axis)."""
+    features = _as_features(features)
+    return features[:, : _positive_int(max_frames, "max_frames")]
+
+
+def scale(features: np.ndarray, *, axis: int | None = None) -> np.ndarray:
+    """Step 5: divide by the largest absolute value so everything lies in [-1, 1].
+
+    ``axis=None`` (default) uses one factor for the whole matrix, which keeps the
+    relation between frames, as the lecture's slide describes. ``axis=0`` scales every
+    frame (column) separately: that is what the lecture's code does, because it is the
+    default of ``librosa.util.normalize``. An all-zero input stays all zeros.
+    """
+    features = _as_features(features)
+    if axis not in (None, 0, 1):
+        raise ValueError(f"`axis` debe ser None, 0 o 1; recibí {axis!r}.")
+    return librosa.util.normalize(features, norm=np.inf, axis=axis, fill=False)
+
+
+def pad(features: np.ndarray, max_frames: int, *, side: PadSide = "end") -> np.ndarray:
+    """Step 6: zero-pad the frame axis up to ``max_frames``.
+
+    ``side="end"`` appends zeros after the last frame (the lecture's slide);
+    ``side="center"`` splits them before and after, exactly like the lecture's code
+    ``librosa.util.pad_center(x, size=max_frames)``.
+    """
+    features = _as_features(features)
+    max_frames = _positive_int(max_frames, "max_frames")
+    n = features.shape[-1]
+    if n > max_frames:
+        raise ValueError(
+            f"La matriz tiene {n} frames, más que max_frames={max_frames}: "
+            "recórtala primero con cut(features, max_frames)."
+        )
+    if side == "center":
+        return librosa.util.pad_center(features, size=max_frames, axis=-1)
+    if side == "end":
+        return np.pad(features, [(0, 0), (0, max_frames - n)])
+    raise ValueError(f"`side` debe ser 'end' o 'center'; recibí {side!r}.")
+
+
+def to_time_major(features: np.ndarray) -> np.ndarray:
+    """Step 7: transpose (n_mfcc, frames) to (frames, n_mfcc), time as rows.
+
+    A plain transpose keeps the frames in order. The lecture used ``np.rot90``, which
+    also reverses time (its first row is the last frame).
+    """
+    return np.ascontiguousarray(_as_features(features).T)
+
+
+def add_channel(x: np.ndarray) -> np.ndarray:
+    """Step 8: append a channel axis of size 1, e.g. (frames, n_mfcc) -> (frames, n_mfcc, 1)."""
+    return np.asarray(x)[..., np.newaxis]
+
+
+# ---------------------------------------------------------------------- the pipeline
+@dataclass(frozen=True)
+class MFCCPipeline:
+    """The lecture's 8 steps with every knob explicit; call it on a path or a signal.
+
+    >>> pipe = MFCCPipeline(sr=8000, n_fft=512, hop_length=128, n_mels=40, max_frames=50)
+    >>> x = pipe("recordings/0_george_0.wav")     # doctest: +SKIP
+    >>> x.shape                                   # doctest: +SKIP
+    (50, 40, 1)
+
+    ``top_db=None`` skips silence removal; ``time_major=False`` keeps (n_mfcc, frames);
+    ``channel=False`` drops step 8. Being frozen, it is hashable and picklable, so
+    :func:`extract_features` can ship it to worker processes and key a cache on it.
+    """
+
+    sr: int = 16000
+    top_db: float | None = 60.0
+    silence_mode: SilenceMode = "split"
+    n_mfcc: int = 40
+    n_fft: int = 2048
+    hop_length: int = 512
+    n_mels: int = 128
+    max_frames: int = 300
+    scale_axis: int | None = None
+    pad_side: PadSide = "end"
+    time_major: bool = True
+    channel: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("sr", "n_mfcc", "n_fft", "hop_length", "n_mels", "max_frames"):
+            _positive_int(getattr(self, name), name)
+        if self.pad_side not in ("end", "center"):
+            raise ValueError(f"`pad_side` debe ser 'end' o 'center'; recibí {self.pad_side!r}.")
+        if self.n_mfcc > self.n_mels:
+            raise ValueError(f"`n_mfcc` ({self.n_mfcc}) no puede superar `n_mels` ({self.n_mels}).")
+
+    def steps(self) -> list[tuple[str, Callable[[np.ndarray], np.ndarray]]]:
+        """Steps 2-8 as (Spanish name, function of the previous output)."""
+        steps: list[tuple[str, Callable[[np.ndarray], np.ndarray]]] = []
+        if self.top_db is not None:
+            steps.append(("2. quitar silencios", lambda y: remove_silence(
+                y, top_db=self.top_db, frame_length=self.n_fft, hop_length=self.hop_length,
+                mode=self.silence_mode)))
+        steps += [
+            ("3. MFCC", lambda y: mfcc(y, self.sr, n_mfcc=self.n_mfcc, n_fft=self.n_fft,
+                                       hop_length=self.hop_length, n_mels=self.n_mels)),
+            ("4. recortar", lambda m: cut(m, self.max_frames)),
+            ("5. escalar a [-1, 1]", lambda m: scale(m, axis=self.scale_axis)),
+            ("6. rellenar con ceros", lambda m: pad(m, self.max_frames, side=self.pad_side)),
+        ]
+        if self.time_major:
+            steps.append(("7. transponer (tiempo, coef.)", to_time_major))
+        if self.channel:
+            steps.append(("8. agregar canal", add_channel))
+        return steps
+
+    def _signal(self, source: PathLike | np.ndarray) -> np.ndarray:
+        if isinstance(source, np.ndarray):
+            return _as_signal(source, "source")
+        return load(source, self.sr)
+
+    def trace(self, source: PathLike | np.ndarray) -> list[tuple[str, tuple[int, ...]]]:
+        """Run every step and return (step name, output shape) pairs."""
+        x = self._signal(source)
+        shapes = [("1. cargar", x.shape)]
+        for name, step in self.steps():
+            x = step(x)
+            shapes.append((name, x.shape))
+        return shapes
+
+    def __call__(self, source: PathLike | np.ndarray) -> np.ndarray:
+        """Features of one clip (a path, or a 1-D signal already at ``self.sr``)."""
+        x = self._signal(source)
+        for _, step in self.steps():
+            x = step(x)
+        return x.astype(np.float32, copy=False)
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        """Shape of every output, whatever the clip length."""
+        shape: tuple[int, ...] = (self.n_mfcc, self.max_frames)
+        if self.time_major:
+            shape = shape[::-1]
+        return (*shape, 1) if self.channel else shape
+
+
+# -------------------------------------------------------------------------- durations
+def duration(path: PathLike) -> float:
+    """Duration in seconds read from the file header (no decoding when possible)."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No encontré el archivo de audio {path}.")
+    try:
+        info = sf.info(path)
+        if info.frames > 0:
+            return info.frames / info.samplerate
+    except sf.LibsndfileError:
+        pass
+    return float(librosa.get_duration(path=path))
+
+
+def durations(paths: Iterable[PathLike], *, progress: bool = True) -> np.ndarray:
+    """Durations in seconds of many files, with a progress bar."""
+    paths = list(paths)
+    return np.array([duration(p) for p in tqdm(paths, desc="Midiendo duraciones",
+                                                 unit="archivo", disable=not progress)])
+
+
+def pareto_table(values: Sequence[float] | np.ndarray, bin_width: float = 1.0) -> pd.DataFrame:
+    """Histogram bins sorted by count (largest first) with the cumulative share (Pareto).
+
+    Columns: ``start``, ``end`` (bin edges), ``count``, ``share`` and ``cumulative`` (both
+    fractions of all values). Empty bins are left out.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        raise ValueError("No hay valores para el diagrama de Pareto.")
+    if bin_width <= 0:
+        raise ValueError(f"`bin_width` debe ser positivo; recibí {bin_width}.")
+    start = math.floor(values.min() / bin_width) * bin_width
+    n_bins = max(1, math.floor((values.max() - start) / bin_width) + 1)
+    edges = start + bin_width * np.arange(n_bins + 1)
+    counts, _ = np.histogram(values, bins=edges)
+    table = pd.DataFrame({"start": edges[:-1], "end": edges[1:], "count": counts})
+    table = table[table["count"] > 0].sort_values(["count", "start"], ascending=[False, True])
+    table["share"] = table["count"] / values.size
+    table["cumulative"] = table["share"].cumsum()
+    return table.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- chunking
+def count_chunks(n_samples: int, window: int, hop: int, *, pad_last: bool = False) -> int:
+    """How many windows of ``window`` samples, every ``hop`` samples, fit in ``n_samples``."""
+    window, hop = _positive_int(window, "window"), _positive_int(hop, "hop")
+    if n_samples <= 0:
+        return 0
+    if pad_last:
+        return 1 + max(0, math.ceil((n_samples - window) / hop))
+    return 0 if n_samples < window else 1 + (n_samples - window) // hop
+
+
+def chunk(y: np.ndarray, sr: int, window_s: float, *, overlap: float = 0.0,
+          pad_last: bool = False) -> np.ndarray:
+    """Cut a signal into windows of ``window_s`` seconds: shape (n_chunks, window samples).
+
+    Consecutive windows share ``overlap`` (a fraction in [0, 1)) of their samples. The
+    incomplete tail is dropped unless ``pad_last=True``, which zero-pads it into one last
+    window. A signal shorter than one window gives 0 chunks (or 1 padded chunk).
+    """
+    y = _as_signal(y)
+    _positive_int(sr, "sr")
+    if not 0.0 <= overlap < 1.0:
+        raise ValueError(f"`overlap` es una fracción en [0, 1); recibí {overlap}.")
+    window = round(window_s * sr)
+    if window <= 0:
+        raise ValueError(f"La ventana de {window_s} s a {sr} Hz no tiene muestras.")
+    hop = max(1, round(window * (1.0 - overlap)))
+    n = count_chunks(len(y), window, hop, pad_last=pad_last)
+    if n == 0:
+        return np.zeros((0, window), dtype=y.dtype)
+    needed = (n - 1) * hop + window
+    if needed > len(y):
+        y = np.pad(y, (0, needed - len(y)))
+    frames = librosa.util.frame(y[:needed], frame_length=window, hop_length=hop, axis=0)
+    return np.array(frames)
+
+
+# ------------------------------------------------------------------ spectral features
+def max_contrast_bands(sr: int, fmin: float = 200.0) -> int:
+    """Largest ``n_bands`` that ``librosa.feature.spectral_contrast`` accepts at ``sr``."""
+    nyquist = sr / 2
+    if fmin >= nyquist:
+        raise ValueError(f"`fmin`={fmin} Hz no está por debajo de Nyquist ({nyquist} Hz).")
+    n = 1
+    while fmin * 2 ** n < nyquist:  # librosa needs every lower edge below Nyquist
+        n += 1
+    return n
+
+
+def mean_spectral_contrast(y: np.ndarray, sr: int, *, n_fft: int = 2048, hop_length: int = 512,
+                           fmin: float = 200.0, n_bands: int | None = None) -> float:
+    """Mean spectral contrast (dB) over bands and frames: low for noise-like clips.
+
+    ``n_bands=None`` uses up to 6 bands, fewer when the sample rate is too low for them.
+    """
+    y = _as_signal(y)
+    limit = max_contrast_bands(sr, fmin)
+    if n_bands is None:
+        n_bands = min(6, limit)
+    elif n_bands > limit:
+        raise ValueError(
+            f"Con sr={sr} Hz y fmin={fmin} Hz caben como máximo {limit} bandas; pediste {n_bands}."
+        )
+    contrast = librosa.feature.spectral_contrast(y=y, sr=sr, n_fft=n_fft, hop_length=hop_length,
+                                                 fmin=fmin, n_bands=n_bands)
+    return float(contrast.mean())
+
+
+def stft_db(y: np.ndarray, *, n_fft: int = 2048, hop_length: int | None = None,
+            win_length: int | None = None, window: str = "hann", top_db: float | None = 80.0
+            ) -> np.ndarray:
+    """Spectrogram: log-magnitude (dB, 0 dB at the peak) of the STFT, (1 + n_fft // 2, frames)."""
+    y = _as_signal(y)
+    magnitude = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
+                                    window=window))
+    return librosa.amplitude_to_db(magnitude, ref=np.max, top_db=top_db)
+
+
+def log_mel(y: np.ndarray, sr: int, *, n_fft: int = 2048, hop_length: int = 512,
+            n_mels: int = 128, fmax: float | None = None, top_db: float | None = 80.0
+            ) -> np.ndarray:
+    """Log-mel spectrogram in dB (0 dB at the peak), shape (n_mels, frames)."""
+    y = _as_signal(y)
+    power = librosa.feature.melspectrogram(y=y, sr=sr, n_fft=n_fft, hop_length=hop_length,
+                                           n_mels=n_mels, fmax=fmax)
+    return librosa.power_to_db(power, ref=np.max, top_db=top_db)
+
+
+# --------------------------------------------------------- feature extraction at scale
+def default_cache_dir() -> Path:
+    """``<data folder>/features``: next to the datasets, so it survives between sessions."""
+    root = os.environ.get("COURSE_DATA_DIR")
+    if not root:
+        try:  # the data layer knows the course's default folder
+            from course_utils import data as _data
+
+            root = str(_data.data_dir())  # type: ignore[attr-defined]
+        except (ImportError, AttributeError):
+            root = str(Path.home() / "course_data")
+    return Path(root).expanduser() / "features"
+
+
+def file_hash(path: PathLike) -> str:
+    """Content hash (BLAKE2b, 32 hex digits) of a file: the cache key of its features."""
+    digest = hashlib.blake2b(digest_size=16)
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _extract_one(path: PathLike, extractor: Callable[[Path], np.ndarray],
+                 cache_dir: Path | None) -> np.ndarray:
+    if cache_dir is None:
+        return np.asarray(extractor(Path(path)))
+    target = cache_dir / f"{file_hash(path)}.npy"
+    try:
+        return np.load(target)
+    except (FileNotFoundError, ValueError, EOFError, OSError):
+        pass
+    features = np.asarray(extractor(Path(path)))
+    fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.save(fh, features)
+        os.replace(tmp, target)  # atomic: parallel workers never read half a file
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return features
+
+
+def extract_features(paths: Iterable[PathLike], extractor: Callable[[Path], np.ndarray], *,
+                     n_jobs: int = 1, cache: bool | PathLike = False, stack: bool = True,
+                     progress: bool = True, desc: str = "Extrayendo características"
+                     ) -> np.ndarray | list[np.ndarray]:
+    """Apply ``extractor`` (e.g. an :class:`MFCCPipeline`) to every file, in order.
+
+    - ``n_jobs``: worker processes (joblib/loky); 1 runs in this process, -1 uses every core.
+    - ``cache``: False (no cache), True (``default_cache_dir()``) or a folder. Features go
+      to ``<folder>/<extractor hash>/<file content hash>.npy``: a second run only reads
+      them, and changing a parameter of the extractor or the file's bytes recomputes.
+      The extractor hash covers its parameters (and a function's name), not its code:
+      if you edit a function, delete its cache folder.
+    - ``stack``: return one array (all outputs must share a shape) or a list.
+    """
+    paths = [Path(p) for p in paths]
+    if not callable(extractor):
+        raise TypeError("`extractor` debe ser invocable: una función o un MFCCPipeline(...).")
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"No encontré {len(missing)} de {len(paths)} archivos (el primero: {missing[0]}). "
+            "Revisa las rutas de la tabla del dataset."
+        )
+    cache_dir: Path | None = None
+    if cache is not False:
+        base = default_cache_dir() if cache is True else Path(cache)
+        cache_dir = base / joblib.hash((extractor, CACHE_VERSION))
+        cache_dir.mkdir(parents=True, exist_ok=True)
+
+    bar = tqdm(total=len(paths), desc=desc, unit="clip", disable=not progress)
+    if n_jobs == 1:
+        results = []
+        for p in paths:
+            results.append(_extract_one(p, extractor, cache_dir))
+            bar.update()
+    else:
+        jobs = (joblib.delayed(_extract_one)(p, extractor, cache_dir) for p in paths)
+        results = []
+        for features in joblib.Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
+            results.append(features)
+            bar.update()
+    bar.close()
+
+    if not stack:
+        return results
+    shapes = {r.shape for r in results}
+    if len(shapes) > 1:
+        raise ValueError(
+            f"Las salidas tienen formas distintas ({sorted(shapes)[:3]}...): no puedo apilarlas. "
+            "Fija max_frames en el extractor o usa stack=False."
+        )
+    if not results:
+        return np.zeros((0,), dtype=np.float32)
+    return np.stack(results)
