@@ -437,16 +437,10 @@ def log_mel(y: np.ndarray, sr: int, *, n_fft: int = 2048, hop_length: int = 512,
 
 # --------------------------------------------------------- feature extraction at scale
 def default_cache_dir() -> Path:
-    """``<data folder>/features``: next to the datasets, so it survives between sessions."""
-    root = os.environ.get("COURSE_DATA_DIR")
-    if not root:
-        try:  # the data layer knows the course's default folder
-            from course_utils import data as _data
+    """``<course data cache>/features`` (``course_utils.data.cache_root()``), next to the datasets."""
+    from course_utils.data.cache import cache_root
 
-            root = str(_data.data_dir())  # type: ignore[attr-defined]
-        except (ImportError, AttributeError):
-            root = str(Path.home() / "course_data")
-    return Path(root).expanduser() / "features"
+    return cache_root() / "features"
 
 
 def file_hash(path: PathLike) -> str:

@@ -379,4 +379,4 @@ def test_file_hash_changes_with_content(tmp_path):
 
 def test_default_cache_dir_follows_course_data_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
-    assert audio.default_cache_dir() == tmp_path / "features"
+    assert audio.default_cache_dir() == tmp_path.resolve() / "features"
