@@ -1,0 +1,100 @@
+"""The notebook harness itself: a failing cell fails with that cell's error; thresholds; shards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tools.notebook_harness import (
+    SMOKE_PARAMETERS,
+    NotebookFailure,
+    check_thresholds,
+    kernel_environment,
+    run_notebook,
+    select_shard,
+)
+
+
+def write_notebook(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('SMOKE = False\nDATA_SOURCE = "real"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# 99 · Prueba"), params]
+    nb.cells += [nbformat.v4.new_code_cell(src) for src in sources]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_failing_cell_fails_with_that_cells_error(tmp_path):
+    notebook = write_notebook(
+        tmp_path / "99_falla.ipynb",
+        "x = 1",
+        "def explode():\n    raise ValueError('the reason for the failure')\n\nexplode()",
+        "print('never reached')",
+    )
+    output = tmp_path / "out" / notebook.name
+    with pytest.raises(NotebookFailure) as info:
+        run_notebook(notebook, output, SMOKE_PARAMETERS, results_dir=tmp_path)
+    message = str(info.value)
+    assert message.startswith("99_falla.ipynb: cell 4 (index 3, In [")
+    assert "ValueError: the reason for the failure" in message
+    assert "explode()" in message  # the cell's source
+    assert "Traceback" in message or "----> " in message  # the traceback
+    assert "\x1b[" not in message  # no terminal colours
+    executed = nbformat.read(output, as_version=4)
+    assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
+
+
+def test_parameters_and_environment_reach_the_kernel(tmp_path):
+    notebook = write_notebook(
+        tmp_path / "98_parametros.ipynb",
+        "import os\n"
+        "assert SMOKE is True and DATA_SOURCE == 'synthetic'\n"
+        "assert os.environ['COURSE_NOTEBOOK'] == '98_parametros'\n"
+        "assert os.environ['COURSE_MODE'] == 'smoke'\n"
+        "assert os.environ['MPLBACKEND'] == 'Agg'\n"
+        "assert os.getcwd() == os.environ['EXPECTED_CWD']",
+    )
+    output = tmp_path / "out" / notebook.name
+    import os
+
+    os.environ["EXPECTED_CWD"] = str(tmp_path)
+    try:
+        seconds = run_notebook(notebook, output, SMOKE_PARAMETERS, results_dir=tmp_path)
+    finally:
+        del os.environ["EXPECTED_CWD"]
+    assert seconds > 0 and output.is_file()
+
+
+def test_smoke_data_goes_to_shared_build_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    env = kernel_environment(Path("05_x.ipynb"), "smoke", tmp_path)
+    assert env["COURSE_DATA_DIR"].endswith("build/course_data")
+    assert "COURSE_DATA_DIR" not in kernel_environment(Path("05_x.ipynb"), "full", tmp_path)
+    monkeypatch.setenv("COURSE_DATA_DIR", "/elsewhere")
+    assert "COURSE_DATA_DIR" not in kernel_environment(Path("05_x.ipynb"), "smoke", tmp_path)
+
+
+def test_thresholds():
+    thresholds = {"accuracy": {"min": 0.8}, "seconds": {"max": 10}, "auc": {"min": 0.9, "max": 1}}
+    assert check_thresholds(thresholds, {"accuracy": 0.85, "seconds": 3, "auc": 0.95}) == []
+    problems = check_thresholds(thresholds, {"accuracy": 0.5, "seconds": 30, "auc": None})
+    assert len(problems) == 3
+    assert "accuracy = 0.5 is below the minimum 0.8" in problems
+    assert "seconds = 30 is above the maximum 10" in problems
+    assert any(p.startswith("auc: not recorded") for p in problems)
+    assert check_thresholds({"x": {"minimum": 1}}, {"x": 2}) == ["x: unknown threshold keys ['minimum'] (use min/max)"]
+
+
+def test_shards_partition_the_notebooks():
+    paths = [Path(f"{i:02d}_x.ipynb") for i in range(13)]
+    shards = [select_shard(paths, f"{i}/4") for i in range(1, 5)]
+    assert sorted(p for shard in shards for p in shard) == paths
+    assert all(len(s) in (3, 4) for s in shards)
+    assert select_shard(paths, None) == paths
+    for bad in ("0/4", "5/4", "a/b"):
+        with pytest.raises(ValueError):
+            select_shard(paths, bad)

@@ -1,0 +1,190 @@
+"""Execute lesson notebooks with papermill and explain failures; used by ``tests/test_notebooks.py``.
+
+- :func:`run_notebook` executes one notebook with injected parameters into an
+  output copy and raises :class:`NotebookFailure` with a readable message
+  (notebook, cell, error and traceback) when a cell fails.
+- :func:`check_thresholds` compares recorded figures with the notebook's
+  ``metadata.course.thresholds``.
+- :func:`select_shard` keeps the notebooks of one shard (``NOTEBOOK_SHARD=i/n``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import CaselessStrEnum
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = ROOT / "notebooks"
+BUILD_DIR = ROOT / "build"
+SMOKE_PARAMETERS = {"SMOKE": True, "DATA_SOURCE": "synthetic"}
+FULL_PARAMETERS = {"SMOKE": False, "DATA_SOURCE": "real"}
+SMOKE_BUDGET_S = 60.0
+NOTEBOOK_SECONDS = "notebook_seconds"  # user property carrying (name, mode, seconds)
+ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """Kernel manager talking over Unix sockets: parallel workers can't clash on TCP ports."""
+
+    transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+
+class NotebookFailure(Exception):
+    """A notebook did not run to the end; the message says where and why."""
+
+
+def strip_ansi(text: str) -> str:
+    return ANSI_RE.sub("", text)
+
+
+def select_shard(paths: list[Path], spec: str | None) -> list[Path]:
+    """Notebooks of shard ``i/n`` (1-based): every n-th notebook starting at the i-th."""
+    if not spec:
+        return list(paths)
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", spec)
+    if not match or not 1 <= int(match.group(1)) <= int(match.group(2)):
+        raise ValueError(f"NOTEBOOK_SHARD must look like i/n with 1 <= i <= n, got {spec!r}")
+    i, n = int(match.group(1)), int(match.group(2))
+    return [p for k, p in enumerate(sorted(paths)) if k % n == i - 1]
+
+
+@contextlib.contextmanager
+def patched_environ(values: Mapping[str, str]) -> Iterator[None]:
+    """Temporarily set environment variables (inherited by the kernel papermill starts)."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+def kernel_environment(notebook: Path, mode: str, results_dir: Path) -> dict[str, str]:
+    """Environment of a notebook's kernel: which notebook and mode, where results and data go."""
+    env = {
+        "COURSE_NOTEBOOK": notebook.stem,
+        "COURSE_MODE": mode,
+        "COURSE_RESULTS_DIR": str(results_dir),
+        "MPLBACKEND": "Agg",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+    if mode == "smoke" and not os.environ.get("COURSE_DATA_DIR"):
+        # Synthetic twins are built once per checkout and shared by every worker.
+        env["COURSE_DATA_DIR"] = str(BUILD_DIR / "course_data")
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
+    if workers > 1:
+        threads = str(max(1, (os.cpu_count() or 1) // workers))
+        for var in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "OPENBLAS_NUM_THREADS"):
+            env.setdefault(var, os.environ.get(var, threads))
+    return env
+
+
+def _source_cell_index(nb: Any, cell_index: int) -> int:
+    """Index in the committed notebook (papermill's injected cell shifts the executed copy)."""
+    injected = sum(
+        1
+        for cell in nb.cells[:cell_index]
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", [])
+    )
+    return cell_index - injected
+
+
+def describe_failure(notebook: Path, output: Path, error: Any) -> str:
+    """Readable report of a ``PapermillExecutionError``: notebook, cell, error, traceback."""
+    import nbformat
+
+    cell_index = error.cell_index
+    with contextlib.suppress(Exception):
+        cell_index = _source_cell_index(nbformat.read(output, as_version=4), error.cell_index)
+    source = "\n".join("    " + line for line in (error.source or "").splitlines()[:12])
+    traceback = strip_ansi("\n".join(error.traceback or [])).strip()
+    return (
+        f"{notebook.name}: cell {cell_index + 1} (index {cell_index}, In [{error.exec_count}]) raised "
+        f"{error.ename}: {strip_ansi(str(error.evalue))}\n"
+        f"--- cell source ---\n{source}\n"
+        f"--- traceback ---\n{traceback}\n"
+        f"--- executed copy: {output}"
+    )
+
+
+def run_notebook(
+    notebook: Path,
+    output: Path,
+    parameters: Mapping[str, Any],
+    *,
+    mode: str = "smoke",
+    results_dir: Path | None = None,
+    cwd: Path | None = None,
+    timeout: float | None = 600,
+    start_timeout: float = 120,
+    attempts: int = 2,
+) -> float:
+    """Execute ``notebook`` into ``output`` with ``parameters``; return the seconds it took.
+
+    Raises :class:`NotebookFailure` when a cell fails. A kernel that fails to
+    start is retried (``attempts`` in all).
+    """
+    import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+    from papermill.exceptions import PapermillExecutionError
+
+    results_dir = results_dir or BUILD_DIR / "results"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    env = kernel_environment(notebook, mode, results_dir)
+    start = time.perf_counter()
+    for attempt in range(1, attempts + 1):
+        try:
+            with patched_environ(env):
+                papermill.execute_notebook(
+                    str(notebook),
+                    str(output),
+                    parameters=dict(parameters),
+                    cwd=str(cwd or notebook.parent),
+                    kernel_name="python3",
+                    kernel_manager_class=IPCKernelManager,
+                    progress_bar=False,
+                    log_output=False,
+                    execution_timeout=timeout,
+                    start_timeout=start_timeout,
+                )
+            return time.perf_counter() - start
+        except PapermillExecutionError as exc:
+            raise NotebookFailure(describe_failure(notebook, output, exc)) from None
+        except (CellTimeoutError, DeadKernelError) as exc:
+            raise NotebookFailure(f"{notebook.name}: {type(exc).__name__}: {strip_ansi(str(exc))}") from None
+        except Exception as exc:  # kernel start-up problems: try once more
+            if attempt == attempts:
+                raise NotebookFailure(
+                    f"{notebook.name}: could not run ({type(exc).__name__}: {strip_ansi(str(exc))})"
+                ) from exc
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def check_thresholds(thresholds: Mapping[str, Mapping[str, float]], figures: Mapping[str, Any]) -> list[str]:
+    """Problems with recorded ``figures`` against ``{"name": {"min": x, "max": y}}`` thresholds."""
+    problems = []
+    for name, bounds in sorted(thresholds.items()):
+        unknown = set(bounds) - {"min", "max"}
+        if unknown:
+            problems.append(f"{name}: unknown threshold keys {sorted(unknown)} (use min/max)")
+        value = figures.get(name)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            problems.append(f"{name}: not recorded as a number (got {value!r}); call course_utils.record({name}=...)")
+            continue
+        if "min" in bounds and value < bounds["min"]:
+            problems.append(f"{name} = {value:g} is below the minimum {bounds['min']:g}")
+        if "max" in bounds and value > bounds["max"]:
+            problems.append(f"{name} = {value:g} is above the maximum {bounds['max']:g}")
+    return problems

@@ -1,0 +1,244 @@
+"""Regenerate what every notebook shares from pyproject's ``[tool.course]``.
+
+For each ``notebooks/NN_tema.ipynb``: the Open-in-Colab badge of the first cell
+(the title is kept), the ``setup``-tagged cell, cleared outputs and execution
+counts, trimmed metadata and canonical JSON. It also rewrites the lesson table
+of README.md between ``<!-- lessons:start -->`` and ``<!-- lessons:end -->``.
+
+    python tools/sync_notebooks.py            # rewrite (``make notebooks``)
+    python tools/sync_notebooks.py --check    # exit 1 and list what is stale
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIR = "notebooks"
+README_START = "<!-- lessons:start -->"
+README_END = "<!-- lessons:end -->"
+BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+NOTEBOOK_METADATA_KEYS = {"kernelspec", "language_info", "course", "colab", "accelerator"}
+CELL_METADATA_KEYS = {"tags", "jupyter"}
+SETUP_TAG = "setup"
+
+
+@dataclass(frozen=True)
+class CourseConfig:
+    """Where the course lives: the git repository URL and the branch students open."""
+
+    repository: str
+    branch: str
+
+    @property
+    def github_path(self) -> str:
+        """``owner/name`` of the GitHub repository."""
+        match = re.match(r"^(?:https?://|git@)github\.com[/:]([^/]+/[^/]+?)(?:\.git)?/?$", self.repository)
+        if not match:
+            raise ValueError(f"[tool.course] repository is not a GitHub URL: {self.repository!r}")
+        return match.group(1)
+
+    def colab_url(self, filename: str) -> str:
+        return (
+            f"https://colab.research.google.com/github/{self.github_path}"
+            f"/blob/{self.branch}/{NOTEBOOK_DIR}/{filename}"
+        )
+
+    def badge(self, filename: str) -> str:
+        return f"[![Abrir en Colab]({BADGE_IMAGE})]({self.colab_url(filename)})"
+
+
+def load_config(root: Path = ROOT) -> CourseConfig:
+    """Read ``[tool.course]`` from ``root/pyproject.toml``."""
+    with (root / "pyproject.toml").open("rb") as fh:
+        course = tomllib.load(fh)["tool"]["course"]
+    return CourseConfig(repository=course["repository"].rstrip("/"), branch=course["branch"])
+
+
+def setup_source(cfg: CourseConfig) -> str:
+    """The setup cell every lesson starts with."""
+    return f"""\
+# Colab: install course_utils from the repository (keeps Colab's own packages).
+# Locally: use this checkout when course_utils is not installed.
+import sys
+
+if "google.colab" in sys.modules:
+    %pip install -q "course_utils @ git+{cfg.repository}@{cfg.branch}"
+else:
+    try:
+        import course_utils
+    except ImportError:
+        sys.path.insert(0, "..")
+
+import course_utils
+
+env = course_utils.setup()"""
+
+
+def title_from_filename(filename: str) -> str:
+    """``01_fundamentos_del_audio.ipynb`` -> ``# 01 · Fundamentos del audio``."""
+    stem = Path(filename).stem
+    number, _, topic = stem.partition("_")
+    return f"# {number} · {topic.replace('_', ' ').capitalize()}"
+
+
+def notebook_title(nb: nbformat.NotebookNode) -> str | None:
+    """The ``# ...`` title line of the first cell, if any."""
+    if nb.cells and nb.cells[0].cell_type == "markdown":
+        for line in nb.cells[0].source.splitlines():
+            if line.strip():
+                return line.strip() if line.startswith("# ") else None
+    return None
+
+
+def _first_cell(nb: nbformat.NotebookNode, filename: str, cfg: CourseConfig) -> None:
+    title = notebook_title(nb)
+    if title is None:
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(""))
+        title, rest = title_from_filename(filename), ""
+    else:
+        lines = nb.cells[0].source.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.strip()) + 1
+        rest = "\n".join(line for line in lines[start:] if "colab.research.google.com" not in line)
+        rest = rest.strip("\n")
+    nb.cells[0].source = f"{title}\n\n{cfg.badge(filename)}" + (f"\n\n{rest}" if rest.strip() else "")
+
+
+def _setup_cell(nb: nbformat.NotebookNode, cfg: CourseConfig) -> None:
+    index = next(
+        (i for i, c in enumerate(nb.cells) if SETUP_TAG in c.get("metadata", {}).get("tags", [])), None
+    )
+    if index is None and len(nb.cells) > 1 and nb.cells[1].cell_type == "code":
+        # An empty cell (or an older setup cell) right after the title is the placeholder.
+        src = nb.cells[1].source
+        if not src.strip() or "google.colab" in src or "course_utils.setup" in src:
+            index = 1
+    cell = nb.cells.pop(index) if index is not None else nbformat.v4.new_code_cell()
+    tags = [t for t in cell.metadata.get("tags", []) if t != SETUP_TAG]
+    cell.metadata["tags"] = [SETUP_TAG, *tags]
+    cell.source = setup_source(cfg)
+    nb.cells.insert(1, cell)
+
+
+def _clean(nb: nbformat.NotebookNode) -> None:
+    nb.nbformat, nb.nbformat_minor = 4, max(5, nb.get("nbformat_minor", 5))
+    meta = {k: v for k, v in nb.metadata.items() if k in NOTEBOOK_METADATA_KEYS}
+    meta["kernelspec"] = dict(KERNELSPEC)
+    meta["language_info"] = {"name": "python"}
+    nb.metadata = nbformat.from_dict(meta)
+    seen: set[str] = set()
+    for i, cell in enumerate(nb.cells):
+        cell.metadata = nbformat.from_dict(
+            {k: v for k, v in cell.get("metadata", {}).items() if k in CELL_METADATA_KEYS and v}
+        )
+        if "tags" in cell.metadata:
+            cell.metadata["tags"] = list(dict.fromkeys(cell.metadata["tags"]))
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        if not cell.get("id") or cell.id in seen:
+            digest = hashlib.sha1(f"{i}:{cell.source}".encode()).hexdigest()[:8]
+            cell.id = digest if digest not in seen else f"{digest}-{i}"
+        seen.add(cell.id)
+
+
+def canonical(nb: nbformat.NotebookNode, filename: str, cfg: CourseConfig) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with the shared cells regenerated and outputs and noise removed."""
+    nb = copy.deepcopy(nb)
+    _first_cell(nb, filename, cfg)
+    _setup_cell(nb, cfg)
+    _clean(nb)
+    return nb
+
+
+def dumps(nb: nbformat.NotebookNode) -> str:
+    """Canonical text of a notebook: what ``nbformat.write`` produces (indent 1, sorted keys)."""
+    text = nbformat.writes(nb, version=4)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def canonical_text(path: Path, cfg: CourseConfig) -> str:
+    return dumps(canonical(nbformat.read(path, as_version=4), path.name, cfg))
+
+
+def notebook_paths(root: Path = ROOT) -> list[Path]:
+    return sorted((root / NOTEBOOK_DIR).glob("*.ipynb"))
+
+
+def lessons_table(paths: list[Path], cfg: CourseConfig) -> str:
+    """Markdown table of the lessons with links and Colab badges."""
+    rows = ["| N.º | Lección | Abrir en Colab |", "|:---:|---|:---:|"]
+    for path in paths:
+        nb = nbformat.read(path, as_version=4)
+        title = notebook_title(nb) or title_from_filename(path.name)
+        name = re.sub(r"^#\s*\d+\s*[·.:-]?\s*", "", title).strip()
+        number = path.name.split("_", 1)[0]
+        rows.append(f"| {number} | [{name}]({NOTEBOOK_DIR}/{path.name}) | {cfg.badge(path.name)} |")
+    return "\n".join(rows)
+
+
+def readme_with_table(readme: str, table: str) -> str | None:
+    """README text with the lesson table replaced, or None if the markers are missing."""
+    pattern = re.compile(re.escape(README_START) + r".*?" + re.escape(README_END), re.S)
+    if not pattern.search(readme):
+        return None
+    return pattern.sub(lambda _: f"{README_START}\n{table}\n{README_END}", readme, count=1)
+
+
+def sync(root: Path = ROOT, check: bool = False) -> list[str]:
+    """Rewrite (or, with ``check``, only compare) notebooks and README; return the stale ones."""
+    cfg = load_config(root)
+    stale = []
+    paths = notebook_paths(root)
+    for path in paths:
+        text = canonical_text(path, cfg)
+        if path.read_text(encoding="utf-8") != text:
+            stale.append(str(path.relative_to(root)))
+            if not check:
+                path.write_text(text, encoding="utf-8")
+    readme = root / "README.md"
+    if readme.is_file():
+        current = readme.read_text(encoding="utf-8")
+        updated = readme_with_table(current, lessons_table(paths, cfg))
+        if updated is None:
+            stale.append(f"README.md (missing {README_START} / {README_END})")
+        elif updated != current:
+            stale.append("README.md")
+            if not check:
+                readme.write_text(updated, encoding="utf-8")
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--check", action="store_true", help="only report stale files (exit 1)")
+    parser.add_argument("--root", type=Path, default=ROOT, help="repository root")
+    args = parser.parse_args(argv)
+    stale = sync(args.root, check=args.check)
+    if args.check:
+        if stale:
+            print("Stale (run `make notebooks`):\n  " + "\n  ".join(stale))
+            return 1
+        print("Notebooks and README are in sync.")
+        return 0
+    for name in stale:
+        print(f"updated {name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
