@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
         print("Notebooks and README are in sync.")
         return 0
     for name in stale:
-        print(f"updated {name}")
+        print(f"warning: {name}" if "missing" in name else f"updated {name}")
     return 0
 
 

@@ -1,0 +1,90 @@
+"""tools/sync_notebooks.py: badges, setup cells, canonical JSON, README table, --check."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from tools import sync_notebooks as sync
+
+PYPROJECT = """\
+[project]
+name = "x"
+[tool.course]
+repository = "https://github.com/alguien/mi-curso"
+branch = "otoño"
+"""
+
+
+@pytest.fixture
+def repo(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "README.md").write_text(f"# Curso\n\n{sync.README_START}\nviejo\n{sync.README_END}\nfin\n")
+    nb = nbformat.v4.new_notebook()
+    old_badge = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/otro/repo/blob/main/notebooks/viejo.ipynb)"
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"# 01 · Fundamentos del audio\n{old_badge}\n\nUna introducción."),
+        nbformat.v4.new_markdown_cell("## Objetivos"),
+        nbformat.v4.new_code_cell("SMOKE = False", execution_count=3,
+                                  outputs=[nbformat.v4.new_output("stream", text="hola")]),
+        nbformat.v4.new_code_cell("%pip install course_utils\nimport course_utils\nenv = course_utils.setup()"),
+    ]
+    nb.cells[2].metadata.update({"tags": ["parameters"], "papermill": {"duration": 1.0}, "scrolled": True})
+    nb.cells[3].metadata["tags"] = ["setup"]
+    nb.metadata.update({"papermill": {"x": 1}, "widgets": {}, "course": {"thresholds": {"a": {"min": 1}}}})
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    nbformat.write(nb, tmp_path / "notebooks" / "01_fundamentos_del_audio.ipynb")
+    (tmp_path / "notebooks" / "00_bienvenida.ipynb").write_text(
+        sync.dumps(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("sin título")])))
+    return tmp_path
+
+
+def test_config_and_urls(repo):
+    cfg = sync.load_config(repo)
+    assert cfg.github_path == "alguien/mi-curso"
+    assert cfg.colab_url("01_a.ipynb") == (
+        "https://colab.research.google.com/github/alguien/mi-curso/blob/otoño/notebooks/01_a.ipynb")
+    assert 'git+https://github.com/alguien/mi-curso@otoño"' in sync.setup_source(cfg)
+    with pytest.raises(ValueError):
+        _ = sync.CourseConfig("https://gitlab.com/a/b", "main").github_path
+
+
+def test_canonical_notebook(repo):
+    cfg = sync.load_config(repo)
+    path = repo / "notebooks" / "01_fundamentos_del_audio.ipynb"
+    nb = sync.canonical(nbformat.read(path, as_version=4), path.name, cfg)
+    assert nb.cells[0].source == (
+        f"# 01 · Fundamentos del audio\n\n{cfg.badge(path.name)}\n\nUna introducción.")
+    assert nb.cells[1].metadata["tags"] == ["setup"] and nb.cells[1].source == sync.setup_source(cfg)
+    params = nb.cells[3]
+    assert params.outputs == [] and params.execution_count is None
+    assert dict(params.metadata) == {"tags": ["parameters"]}
+    assert set(nb.metadata) == {"kernelspec", "language_info", "course"}
+    assert nb.metadata.kernelspec == sync.KERNELSPEC
+    assert len({c.id for c in nb.cells}) == len(nb.cells)
+    again = sync.canonical(nb, path.name, cfg)
+    assert sync.dumps(again) == sync.dumps(nb)  # idempotent
+
+
+def test_title_is_added_when_missing(repo):
+    cfg = sync.load_config(repo)
+    path = repo / "notebooks" / "00_bienvenida.ipynb"
+    nb = sync.canonical(nbformat.read(path, as_version=4), path.name, cfg)
+    assert nb.cells[0].source.startswith("# 00 · Bienvenida\n\n[![Abrir en Colab]")
+    assert nb.cells[2].source == "sin título"
+
+
+def test_check_then_sync(repo, capsys):
+    assert sync.main(["--check", "--root", str(repo)]) == 1
+    out = capsys.readouterr().out
+    assert "notebooks/01_fundamentos_del_audio.ipynb" in out and "README.md" in out
+    before = (repo / "README.md").read_text()
+    assert "viejo" in before  # --check changed nothing
+    assert sync.main(["--root", str(repo)]) == 0
+    readme = (repo / "README.md").read_text()
+    assert "| 01 | [Fundamentos del audio](notebooks/01_fundamentos_del_audio.ipynb) |" in readme
+    assert readme.endswith(f"{sync.README_END}\nfin\n")
+    assert sync.main(["--check", "--root", str(repo)]) == 0
+    text = (repo / "notebooks" / "01_fundamentos_del_audio.ipynb").read_text()
+    assert text.startswith('{\n "cells": [') and text.endswith("}\n")
