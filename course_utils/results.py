@@ -26,7 +26,8 @@ FALLBACK_STEM = "sesion_interactiva"
 def _checkout_root() -> Path | None:
     """The repository root when course_utils runs from a checkout (editable install)."""
     root = Path(__file__).resolve().parent.parent
-    if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir():
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file() and 'name = "course_utils"' in pyproject.read_text(encoding="utf-8"):
         return root
     return None
 
