@@ -452,25 +452,36 @@ def file_hash(path: PathLike) -> str:
     return digest.hexdigest()
 
 
-def _extract_one(path: PathLike, extractor: Callable[[Path], np.ndarray],
-                 cache_dir: Path | None) -> np.ndarray:
-    if cache_dir is None:
-        return np.asarray(extractor(Path(path)))
-    target = cache_dir / f"{file_hash(path)}.npy"
+def _save_atomic(target: Path, array: np.ndarray) -> None:
+    """Write ``array`` to ``target`` (.npy) so that readers never see half a file."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.save(fh, array)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _extract_one(path: Path, extractor: Callable[[Path], np.ndarray], cache_dir: Path | None,
+                 content_hash: str | None) -> np.ndarray:
+    """Features of one file, read from / written to ``cache_dir/<content_hash>.npy`` if cached."""
+    if cache_dir is None or content_hash is None:
+        return np.asarray(extractor(path))
+    target = cache_dir / f"{content_hash}.npy"
     try:
         return np.load(target)
     except (FileNotFoundError, ValueError, EOFError, OSError):
         pass
-    features = np.asarray(extractor(Path(path)))
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.save(fh, features)
-        os.replace(tmp, target)  # atomic: parallel workers never read half a file
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    features = np.asarray(extractor(path))
+    _save_atomic(target, features)
     return features
+
+
+def _extract_chunk(paths: list[Path], extractor: Callable[[Path], np.ndarray],
+                   cache_dir: Path | None, hashes: list[str | None]) -> list[np.ndarray]:
+    return [_extract_one(p, extractor, cache_dir, h) for p, h in zip(paths, hashes)]
 
 
 def extract_features(paths: Iterable[PathLike], extractor: Callable[[Path], np.ndarray], *,
@@ -480,11 +491,13 @@ def extract_features(paths: Iterable[PathLike], extractor: Callable[[Path], np.n
     """Apply ``extractor`` (e.g. an :class:`MFCCPipeline`) to every file, in order.
 
     - ``n_jobs``: worker processes (joblib/loky); 1 runs in this process, -1 uses every core.
-    - ``cache``: False (no cache), True (``default_cache_dir()``) or a folder. Features go
-      to ``<folder>/<extractor hash>/<file content hash>.npy``: a second run only reads
-      them, and changing a parameter of the extractor or the file's bytes recomputes.
-      The extractor hash covers its parameters (and a function's name), not its code:
-      if you edit a function, delete its cache folder.
+    - ``cache``: False (no cache), True (``default_cache_dir()``) or a folder. Each file's
+      features go to ``<folder>/<extractor hash>/<file content hash>.npy``, so a later run
+      only computes files it has not seen, and changing a parameter of the extractor or the
+      bytes of a file recomputes. With ``stack=True`` the stacked result is also saved
+      (``batch-<hash of all contents>.npy``): repeating the same call is a single read. The
+      extractor hash covers its parameters (and a function's name), not its code: if you
+      edit a function, delete its cache folder.
     - ``stack``: return one array (all outputs must share a shape) or a list.
     """
     paths = [Path(p) for p in paths]
@@ -497,33 +510,55 @@ def extract_features(paths: Iterable[PathLike], extractor: Callable[[Path], np.n
             "Revisa las rutas de la tabla del dataset."
         )
     cache_dir: Path | None = None
+    hashes: list[str | None] = [None] * len(paths)
+    batch: Path | None = None
     if cache is not False:
         base = default_cache_dir() if cache is True else Path(cache)
         cache_dir = base / joblib.hash((extractor, CACHE_VERSION))
         cache_dir.mkdir(parents=True, exist_ok=True)
+        hashes = [file_hash(p) for p in paths]
+        if stack and paths:
+            key = hashlib.blake2b("\n".join(hashes).encode(), digest_size=16).hexdigest()
+            batch = cache_dir / f"batch-{key}.npy"
 
     bar = tqdm(total=len(paths), desc=desc, unit="clip", disable=not progress)
+    if batch is not None:
+        try:
+            stacked = np.load(batch)
+            bar.update(len(paths))
+            bar.close()
+            return stacked
+        except (FileNotFoundError, ValueError, EOFError, OSError):
+            pass
     if n_jobs == 1:
         results = []
-        for p in paths:
-            results.append(_extract_one(p, extractor, cache_dir))
+        for p, h in zip(paths, hashes):
+            results.append(_extract_one(p, extractor, cache_dir, h))
             bar.update()
     else:
-        jobs = (joblib.delayed(_extract_one)(p, extractor, cache_dir) for p in paths)
+        # Ship files in chunks: one task per file would cost more in messages than in work.
+        workers = joblib.effective_n_jobs(n_jobs)
+        size = max(1, min(64, math.ceil(len(paths) / (8 * workers))))
+        jobs = (joblib.delayed(_extract_chunk)(paths[i:i + size], extractor, cache_dir,
+                                               hashes[i:i + size])
+                for i in range(0, len(paths), size))
         results = []
-        for features in joblib.Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
-            results.append(features)
-            bar.update()
+        for chunk_results in joblib.Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
+            results.extend(chunk_results)
+            bar.update(len(chunk_results))
     bar.close()
 
     if not stack:
         return results
+    if not results:
+        return np.zeros((0,), dtype=np.float32)
     shapes = {r.shape for r in results}
     if len(shapes) > 1:
         raise ValueError(
             f"Las salidas tienen formas distintas ({sorted(shapes)[:3]}...): no puedo apilarlas. "
             "Fija max_frames en el extractor o usa stack=False."
         )
-    if not results:
-        return np.zeros((0,), dtype=np.float32)
-    return np.stack(results)
+    stacked = np.stack(results)
+    if batch is not None:
+        _save_atomic(batch, stacked)
+    return stacked

@@ -323,24 +323,39 @@ def test_log_mel_shape():
 
 
 # ---------------------------------------------------------------- extraction at scale
-def test_extract_serial_parallel_and_cached_agree(wav_files, tmp_path):
+@pytest.mark.slow
+def test_extract_in_parallel_agrees_with_serial(wav_files, tmp_path):
+    pipe = audio.MFCCPipeline(**SMALL, n_mfcc=20, max_frames=40, top_db=40)
+    serial = audio.extract_features(wav_files, pipe, progress=False)
+    parallel = audio.extract_features(wav_files, pipe, n_jobs=2, progress=False)
+    np.testing.assert_allclose(parallel, serial, atol=1e-6)
+    cached = audio.extract_features(wav_files, pipe, n_jobs=2, cache=tmp_path, progress=False)
+    np.testing.assert_allclose(cached, serial, atol=1e-6)
+    assert len(list(tmp_path.rglob("*.npy"))) == 6  # written by the workers: 5 files + batch
+
+
+def test_extract_serial_and_cached_agree(wav_files, tmp_path):
     pipe = audio.MFCCPipeline(**SMALL, n_mfcc=20, max_frames=40, top_db=40)
     serial = audio.extract_features(wav_files, pipe, progress=False)
     assert serial.shape == (5, 40, 20, 1)
     np.testing.assert_allclose(serial[2], pipe(wav_files[2]))
-    parallel = audio.extract_features(wav_files, pipe, n_jobs=2, progress=False)
-    np.testing.assert_allclose(parallel, serial, atol=1e-6)
 
     cache = tmp_path / "cache"
     cold = audio.extract_features(wav_files, pipe, cache=cache, progress=False)
-    files = list(cache.rglob("*.npy"))
-    assert len(files) == 5
     np.testing.assert_allclose(cold, serial, atol=1e-6)
-    # a warm run reads the cache: prove it by making the cached values recognisable
-    for f in files:
+    per_file = [f for f in cache.rglob("*.npy") if not f.name.startswith("batch-")]
+    batches = list(cache.rglob("batch-*.npy"))
+    assert len(per_file) == 5 and len(batches) == 1
+    # make the cached values recognisable, to prove what a warm run reads
+    for f in per_file:
         np.save(f, np.full((40, 20, 1), 7.0, np.float32))
+    np.save(batches[0], np.full((5, 40, 20, 1), 9.0, np.float32))
     warm = audio.extract_features(wav_files, pipe, cache=cache, progress=False)
-    assert np.all(warm == 7.0)
+    assert np.all(warm == 9.0)  # the same call again: one read of the stacked batch
+    subset = audio.extract_features(wav_files[:3], pipe, cache=cache, progress=False)
+    assert np.all(subset == 7.0)  # another set of files: per-file entries, no recomputation
+    listed = audio.extract_features(wav_files, pipe, cache=cache, stack=False, progress=False)
+    assert all(np.all(x == 7.0) for x in listed)
     # another configuration gets its own cache folder
     audio.extract_features(wav_files, audio.MFCCPipeline(**SMALL, n_mfcc=13, max_frames=40),
                            cache=cache, progress=False)
@@ -354,7 +369,7 @@ def test_extract_cache_key_is_the_file_content(wav_files, tmp_path):
     sf.write(wav_files[0], tone(1500, 0.5), SR, subtype="PCM_16")  # new bytes, same path
     out = audio.extract_features(wav_files[:1], pipe, cache=cache, progress=False)
     np.testing.assert_allclose(out[0], pipe(wav_files[0]))
-    assert len(list(cache.rglob("*.npy"))) == 2
+    assert len(list(cache.rglob("[!b]*.npy"))) == 2  # one entry per content, batches aside
 
 
 def test_extract_errors(wav_files, tmp_path):

@@ -22,7 +22,7 @@ def _number(answer: Any) -> float:
     return float(answer)
 
 
-@exercise("01.alias", hint="un tono de f Hz muestreado a sr Hz con f > sr/2 se oye en |sr - f| Hz.")
+@exercise("01.alias", hint="lo que supera Nyquist (sr/2) se refleja: busca el tono por debajo de 4000 Hz con las mismas muestras.")
 def alias_frequency(answer: Any) -> str | None:
     """A 6000 Hz tone sampled at 8000 Hz folds back to 2000 Hz."""
     value = _number(answer)
