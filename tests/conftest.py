@@ -52,5 +52,5 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
     for notebook, mode, seconds, outcome in sorted(_timings):
         flag = "  over the smoke budget" if mode == "smoke" and seconds > SMOKE_BUDGET_S else ""
         tr.write_line(f"{notebook.ljust(width)}  {mode:<5}  {seconds:7.1f}  {outcome}{flag}")
-    total = sum(seconds for _, _, seconds, _ in _timings)
+    total = sum(seconds for _, _, seconds, _ in _timings if seconds == seconds)  # skip NaN
     tr.write_line(f"{'total (sum over workers)'.ljust(width)}         {total:7.1f}")

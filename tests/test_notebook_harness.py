@@ -38,6 +38,7 @@ def test_failing_cell_fails_with_that_cells_error(tmp_path):
     output = tmp_path / "out" / notebook.name
     with pytest.raises(NotebookFailure) as info:
         run_notebook(notebook, output, SMOKE_PARAMETERS, results_dir=tmp_path)
+    assert info.value.seconds > 0
     message = str(info.value)
     assert message.startswith("99_falla.ipynb: cell 4 (index 3, In [")
     assert "ValueError: the reason for the failure" in message
@@ -67,6 +68,19 @@ def test_parameters_and_environment_reach_the_kernel(tmp_path):
     finally:
         del os.environ["EXPECTED_CWD"]
     assert seconds > 0 and output.is_file()
+
+
+def _run_in_subprocess(path: Path) -> float:
+    return run_notebook(path, path.parent / "out" / path.name, SMOKE_PARAMETERS, results_dir=path.parent)
+
+
+def test_parallel_kernels_in_the_same_folder_do_not_clash(tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    paths = [write_notebook(tmp_path / f"9{i}_paralelo.ipynb", "import time\ntime.sleep(1)") for i in range(2)]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        seconds = list(pool.map(_run_in_subprocess, paths))
+    assert all(0 < s < 60 for s in seconds)
 
 
 def test_smoke_data_goes_to_shared_build_cache(monkeypatch, tmp_path):

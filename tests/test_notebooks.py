@@ -39,7 +39,7 @@ def _run(notebook, parameters, mode, record_property, timeout):
             notebook, output, parameters, mode=mode, results_dir=RESULTS_DIR, timeout=timeout
         )
     except NotebookFailure as exc:
-        record_property(NOTEBOOK_SECONDS, (notebook.name, mode, float("nan")))
+        record_property(NOTEBOOK_SECONDS, (notebook.name, mode, exc.seconds))
         pytest.fail(str(exc), pytrace=False)
     record_property(NOTEBOOK_SECONDS, (notebook.name, mode, seconds))
     return output

@@ -13,13 +13,15 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import tempfile
 import time
+import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import CaselessStrEnum
+from traitlets import CaselessStrEnum, default
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = ROOT / "notebooks"
@@ -36,9 +38,19 @@ class IPCKernelManager(AsyncKernelManager):
 
     transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
 
+    @default("ip")
+    def _unique_socket_prefix(self) -> str:
+        # jupyter_client's default ("kernel-ipc" in the working directory) is shared by every
+        # kernel started in the same folder; give each kernel its own socket files.
+        return str(Path(tempfile.gettempdir()) / f"course-kernel-{uuid.uuid4().hex[:12]}")
+
 
 class NotebookFailure(Exception):
     """A notebook did not run to the end; the message says where and why."""
+
+    def __init__(self, message: str, seconds: float = float("nan")) -> None:
+        super().__init__(message)
+        self.seconds = seconds
 
 
 def strip_ansi(text: str) -> str:
@@ -161,14 +173,15 @@ def run_notebook(
                 )
             return time.perf_counter() - start
         except PapermillExecutionError as exc:
-            raise NotebookFailure(describe_failure(notebook, output, exc)) from None
+            elapsed = time.perf_counter() - start
+            raise NotebookFailure(describe_failure(notebook, output, exc), elapsed) from None
         except (CellTimeoutError, DeadKernelError) as exc:
-            raise NotebookFailure(f"{notebook.name}: {type(exc).__name__}: {strip_ansi(str(exc))}") from None
+            message = f"{notebook.name}: {type(exc).__name__}: {strip_ansi(str(exc))}"
+            raise NotebookFailure(message, time.perf_counter() - start) from None
         except Exception as exc:  # kernel start-up problems: try once more
             if attempt == attempts:
-                raise NotebookFailure(
-                    f"{notebook.name}: could not run ({type(exc).__name__}: {strip_ansi(str(exc))})"
-                ) from exc
+                message = f"{notebook.name}: could not run ({type(exc).__name__}: {strip_ansi(str(exc))})"
+                raise NotebookFailure(message, time.perf_counter() - start) from exc
     raise AssertionError("unreachable")  # pragma: no cover
 
 
