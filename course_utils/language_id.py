@@ -1,0 +1,275 @@
+"""Spoken language identification (lesson 07): chunks, noise filter, spectrograms, models.
+
+The pieces of the coursework the lesson follows, one small function each:
+
+- :func:`load_chunks` cuts every recording of a table into fixed windows (4 s at 16 kHz) and
+  returns the windows with one table row per window;
+- :func:`chunk_contrasts` and :func:`noise_threshold` flag noise-like windows by their mean
+  spectral contrast, with a threshold read from the data (median minus a few robust
+  standard deviations);
+- :func:`grouped_splits` makes train / validation / test indices where a group (the sentence
+  id, which also keeps every window of a recording together) never crosses two splits, and
+  :func:`leak_report` measures how much a naive split leaks;
+- :func:`spectrogram` computes the log-magnitude STFT with the coursework's frame 255 and
+  step 128, so 4 s at 16 kHz give shape (500, 129);
+- :func:`build_conv_lstm` (101,156 parameters) and :func:`build_cnn` (766,887 parameters)
+  rebuild the coursework's two models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from course_utils import audio, splits
+
+__all__ = [
+    "SAMPLE_RATE",
+    "WINDOW_S",
+    "FRAME_LENGTH",
+    "FRAME_STEP",
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "CONV_LSTM_PARAMS",
+    "CNN_PARAMS",
+    "load_chunks",
+    "chunk_contrasts",
+    "noise_threshold",
+    "grouped_splits",
+    "leak_report",
+    "spectrogram_shape",
+    "spectrogram",
+    "spectrograms",
+    "build_conv_lstm",
+    "build_cnn",
+]
+
+SAMPLE_RATE = 16000
+WINDOW_S = 4.0
+FRAME_LENGTH = 255
+FRAME_STEP = 128
+LANGUAGES = ("es_419", "fr_fr", "en_us", "ja_jp")
+LANGUAGE_NAMES = {"es_419": "español", "fr_fr": "francés", "en_us": "inglés", "ja_jp": "japonés"}
+CONV_LSTM_PARAMS = 101_156
+CNN_PARAMS = 766_887
+ADAPT_MAX = 2048  # examples used to adapt the CNN's Normalization layer
+
+
+# ------------------------------------------------------------------------------ chunks
+def load_chunks(table: pd.DataFrame, *, window_s: float = WINDOW_S, sr: int = SAMPLE_RATE,
+                dtype: Any = np.float32, progress: bool = True) -> tuple[np.ndarray, pd.DataFrame]:
+    """Load every recording of ``table`` (column ``path``) and cut it in ``window_s`` windows.
+
+    Windows do not overlap and an incomplete tail is dropped, so a recording shorter than one
+    window gives none. Returns ``(chunks, chunk_table)``: ``chunks`` has shape
+    (n_chunks, window samples); ``chunk_table`` repeats the recording's columns for each of
+    its windows and adds ``recording`` (the row label in ``table``), ``chunk`` (position in
+    the recording) and ``start_s``.
+    """
+    if "path" not in table.columns:
+        raise ValueError("La tabla necesita una columna 'path' con la ruta de cada grabación.")
+    window = round(window_s * sr)
+    pieces: list[np.ndarray] = []
+    rows: list[dict[str, Any]] = []
+    for label, row in tqdm(table.iterrows(), total=len(table), desc="Cortando en ventanas",
+                           unit="grabación", disable=not progress):
+        y = audio.load(row["path"], sr)
+        windows = audio.chunk(y, sr, window_s)
+        if len(windows) == 0:
+            continue
+        pieces.append(windows.astype(dtype, copy=False))
+        base = row.to_dict()
+        for k in range(len(windows)):
+            rows.append({**base, "recording": label, "chunk": k, "start_s": k * window / sr})
+    chunks = np.concatenate(pieces) if pieces else np.zeros((0, window), dtype=dtype)
+    return chunks, pd.DataFrame(rows, columns=[*table.columns, "recording", "chunk", "start_s"])
+
+
+def chunk_contrasts(chunks: np.ndarray, sr: int = SAMPLE_RATE, *, progress: bool = True
+                    ) -> np.ndarray:
+    """Mean spectral contrast (dB) of every window (``course_utils.audio.mean_spectral_contrast``)."""
+    chunks = np.asarray(chunks)
+    if chunks.ndim != 2:
+        raise ValueError(f"Se esperaban ventanas de forma (n, muestras); la forma es {chunks.shape}.")
+    return np.array([
+        audio.mean_spectral_contrast(c.astype(np.float32), sr)
+        for c in tqdm(chunks, desc="Contraste espectral", unit="ventana", disable=not progress)
+    ])
+
+
+def noise_threshold(values: Sequence[float] | np.ndarray, k: float = 2.5) -> float:
+    """Lower outlier bound ``median - k * 1.4826 * MAD`` of the mean spectral contrasts.
+
+    The median absolute deviation (MAD) times 1.4826 estimates the standard deviation of the
+    bulk of the data without being pulled by the noisy tail, so windows below the bound are
+    unusually flat (noise-like) for this dataset.
+    """
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        raise ValueError("No hay valores de contraste para calcular el umbral.")
+    if k <= 0:
+        raise ValueError(f"`k` debe ser positivo; recibí {k}.")
+    median = float(np.median(values))
+    mad = float(np.median(np.abs(values - median)))
+    return median - k * 1.4826 * mad
+
+
+# ------------------------------------------------------------------------------ splits
+def grouped_splits(groups: Sequence | np.ndarray, *, val_size: float = 0.15,
+                   test_size: float = 0.15, seed: int = 0
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Indices (train, val, test) with every group on one side only.
+
+    Sizes are fractions of the groups. Uses ``course_utils.splits.group_train_test_split``
+    twice and checks the result with ``assert_group_disjoint``.
+    """
+    groups = np.asarray(groups)
+    if not (0 < val_size < 1 and 0 < test_size < 1 and val_size + test_size < 1):
+        raise ValueError("`val_size` y `test_size` son fracciones positivas que suman menos de 1.")
+    rest, test = splits.group_train_test_split(groups, test_size=test_size, seed=seed)
+    inner_val = val_size / (1 - test_size)
+    train_r, val_r = splits.group_train_test_split(groups[rest], test_size=inner_val, seed=seed)
+    train, val = rest[train_r], rest[val_r]
+    splits.assert_group_disjoint(groups, train, val, test)
+    return train, val, test
+
+
+def leak_report(table: pd.DataFrame, train: Sequence[int] | np.ndarray,
+                test: Sequence[int] | np.ndarray,
+                columns: Sequence[str] = ("recording", "id")) -> pd.Series:
+    """Share of test rows whose value in each column also appears among the training rows.
+
+    With ``columns=("recording", "id")`` it answers: how many test windows have a sibling
+    window of the same recording in training, and how many share the sentence id.
+    """
+    train_rows = table.iloc[np.asarray(train, dtype=int)]
+    test_rows = table.iloc[np.asarray(test, dtype=int)]
+    if len(test_rows) == 0:
+        raise ValueError("La partición de prueba está vacía.")
+    return pd.Series({c: float(test_rows[c].isin(set(train_rows[c])).mean()) for c in columns},
+                     name="fracción de prueba que se filtra")
+
+
+# ------------------------------------------------------------------------ spectrograms
+def spectrogram_shape(n_samples: int, frame_length: int = FRAME_LENGTH,
+                      frame_step: int = FRAME_STEP) -> tuple[int, int]:
+    """(frames, bins) of :func:`spectrogram`: ``ceil(n / step)`` frames (the end is padded)
+    and ``fft // 2 + 1`` bins, where ``fft`` is the power of two at least ``frame_length``."""
+    fft = 1 << (int(frame_length) - 1).bit_length()
+    return -(-int(n_samples) // int(frame_step)), fft // 2 + 1
+
+
+def spectrogram(waveforms: np.ndarray, *, frame_length: int = FRAME_LENGTH,
+                frame_step: int = FRAME_STEP, log: bool = True, eps: float = 1e-6) -> np.ndarray:
+    """Magnitude STFT (natural log of it when ``log``) of one window (n,) or a batch (b, n).
+
+    ``tf.signal.stft`` with ``pad_end=True``: frames of ``frame_length`` samples every
+    ``frame_step`` samples, FFT size the next power of two (256 for 255), so a 4 s window at
+    16 kHz (64,000 samples) gives (500, 129): time in rows, frequency in columns.
+    """
+    import tensorflow as tf
+
+    waveforms = np.asarray(waveforms, dtype=np.float32)
+    if waveforms.ndim not in (1, 2) or waveforms.shape[-1] < frame_length:
+        raise ValueError(
+            f"Se esperaba una señal (n,) o un lote (b, n) con n ≥ {frame_length} muestras; "
+            f"la forma es {waveforms.shape}."
+        )
+    stft = tf.signal.stft(waveforms, frame_length=frame_length, frame_step=frame_step,
+                          pad_end=True)
+    magnitude = tf.abs(stft)
+    if log:
+        magnitude = tf.math.log(magnitude + eps)
+    return magnitude.numpy()
+
+
+def spectrograms(chunks: np.ndarray, *, batch_size: int = 256, dtype: Any = np.float32,
+                 progress: bool = True, **kwargs: Any) -> np.ndarray:
+    """:func:`spectrogram` of many windows in batches (bounded memory), as one array."""
+    chunks = np.asarray(chunks)
+    if chunks.ndim != 2:
+        raise ValueError(f"Se esperaban ventanas de forma (n, muestras); la forma es {chunks.shape}.")
+    frames, bins = spectrogram_shape(chunks.shape[1], kwargs.get("frame_length", FRAME_LENGTH),
+                                     kwargs.get("frame_step", FRAME_STEP))
+    out = np.empty((len(chunks), frames, bins), dtype=dtype)
+    for start in tqdm(range(0, len(chunks), batch_size), desc="Espectrogramas", unit="lote",
+                      disable=not progress):
+        out[start:start + batch_size] = spectrogram(chunks[start:start + batch_size], **kwargs)
+    return out
+
+
+# ------------------------------------------------------------------------------ models
+def build_conv_lstm(input_shape: tuple[int, int] = (500, 129), n_classes: int = 4, *,
+                    dropout: float = 0.3, name: str = "conv1d_lstm"):
+    """The coursework's recurrent model: Conv1D + LSTM on (frames, bins), logits out.
+
+    Conv1D 64 (k=3) -> MaxPool 3 -> Dropout -> Conv1D 128 (k=3) -> MaxPool 3 -> Dropout ->
+    LSTM 64 -> Dropout -> Dense 32 relu -> Dense ``n_classes`` (logits). With (500, 129) and
+    4 classes: 101,156 parameters.
+    """
+    import keras
+    from keras import layers
+
+    return keras.Sequential([
+        keras.Input(shape=input_shape),
+        layers.Conv1D(64, 3, activation="relu"),
+        layers.MaxPooling1D(3),
+        layers.Dropout(dropout),
+        layers.Conv1D(128, 3, activation="relu"),
+        layers.MaxPooling1D(3),
+        layers.Dropout(dropout),
+        layers.LSTM(64),
+        layers.Dropout(dropout),
+        layers.Dense(32, activation="relu"),
+        layers.Dense(n_classes, name="logits"),
+    ], name=name)
+
+
+def build_cnn(input_shape: tuple[int, int, int] = (500, 129, 1), n_classes: int = 4, *,
+              adapt_data: np.ndarray | None = None, dropout: float = 0.25, name: str = "cnn2d"):
+    """The coursework's 2D CNN on the spectrogram as an image, logits out.
+
+    Resizing 128x128 -> Normalization (mean and variance adapted on ``adapt_data``; 3
+    non-trainable weights) -> Conv2D 64 3x3 -> MaxPool 3 -> Dropout -> Conv2D 128 3x3 ->
+    MaxPool 3 -> Dropout -> Flatten (21,632) -> Dense 32 relu -> Dense ``n_classes``.
+    766,887 parameters with 4 classes. Pass the *training* spectrograms as ``adapt_data``
+    (with the channel axis); without it the layer keeps mean 0 and variance 1.
+    """
+    import keras
+    from keras import layers
+
+    norm = layers.Normalization(name="normalization")
+    if adapt_data is not None:
+        adapt_data = np.asarray(adapt_data)
+        if adapt_data.shape[1:] != tuple(input_shape):
+            raise ValueError(f"adapt_data debe tener forma (n, {', '.join(map(str, input_shape))}); "
+                             f"tiene {adapt_data.shape}.")
+        # The layer sees resized images: adapt on the same resized view of (at most
+        # ADAPT_MAX random) examples; one mean and one variance need no more.
+        rng = np.random.default_rng(0)
+        take = np.sort(rng.permutation(len(adapt_data))[:ADAPT_MAX])
+        resize = layers.Resizing(128, 128, name="resizing_for_adapt")
+        resized = np.concatenate([
+            np.asarray(resize(adapt_data[take[i:i + 128]].astype(np.float32)))
+            for i in range(0, len(take), 128)
+        ])
+        norm.adapt(resized)
+    model = keras.Sequential([
+        keras.Input(shape=input_shape),
+        layers.Resizing(128, 128, name="resizing"),
+        norm,
+        layers.Conv2D(64, 3, activation="relu"),
+        layers.MaxPooling2D(3),
+        layers.Dropout(dropout),
+        layers.Conv2D(128, 3, activation="relu"),
+        layers.MaxPooling2D(3),
+        layers.Dropout(dropout),
+        layers.Flatten(),
+        layers.Dense(32, activation="relu"),
+        layers.Dense(n_classes, name="logits"),
+    ], name=name)
+    return model

@@ -1,0 +1,129 @@
+"""The self-checks of lessons 07 and 08 accept right answers and explain wrong ones."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from course_utils import exercises, splits
+
+
+def verdict(exercise_id: str, answer) -> str | None:
+    """The checker's message (None when correct), through the public framework."""
+    item = exercises.get(exercise_id)
+    assert item is not None, f"{exercise_id} is not registered"
+    return exercises._run_checker(item, answer)
+
+
+def test_all_exercises_are_registered():
+    ids = set(exercises.registered())
+    assert {"07.forma", "07.parametros", "07.particion", "07.confusion"} <= ids
+    assert {"08.desplazamiento", "08.temperatura", "08.perplejidad", "08.bpc"} <= ids
+
+
+@pytest.mark.parametrize("exercise_id, right, wrong, fragment", [
+    ("07.forma", (250, 129), (129, 250), "transpuesta"),
+    ("07.forma", [250, 129], (249, 129), "sin relleno"),
+    ("07.forma", (250, 129), (250, 128), "256"),
+    ("07.forma", (250, 129), (500, 129), "4 s"),
+    ("08.perplejidad", math.exp(1.5), 2 ** 1.5, "base 2"),
+    ("08.perplejidad", 4.48, 1.5, "pérdida"),
+    ("08.bpc", 5.2 * 2000 / (10400 * math.log(2)), 5.2 / math.log(2), "bits por palabra"),
+    ("08.bpc", 1.443, 1.0, "ln 2"),
+])
+def test_value_answers(exercise_id, right, wrong, fragment):
+    assert verdict(exercise_id, right) is None
+    message = verdict(exercise_id, wrong)
+    assert message is not None and fragment in message
+
+
+def test_shape_and_number_types_are_explained():
+    assert "tupla" in verdict("07.forma", "250x129")
+    assert "número" in verdict("08.bpc", "1.44")
+
+
+def test_parameter_counts():
+    right = {"conv1d": 20_672, "lstm": 20_608}
+    assert verdict("07.parametros", right) is None
+    assert "sesgo" in verdict("07.parametros", {**right, "conv1d": 5 * 129 * 32})
+    assert "4 bloques" in verdict("07.parametros", {**right, "lstm": 3 * (32 * 160 + 32)})
+    assert "recurrentes" in verdict("07.parametros", {**right, "lstm": 4 * (32 * 128 + 32)})
+    assert "diccionario" in verdict("07.parametros", [20_672, 20_608])
+    # The counts agree with Keras.
+    import keras
+
+    conv = keras.Sequential([keras.Input((500, 129)), keras.layers.Conv1D(32, 5)])
+    lstm = keras.Sequential([keras.Input((54, 128)), keras.layers.LSTM(32)])
+    assert verdict("07.parametros", {"conv1d": conv.count_params(),
+                                     "lstm": lstm.count_params()}) is None
+
+
+def test_grouped_split_function():
+    def by_id(table):
+        return splits.group_train_test_split(table["id"], test_size=0.25, seed=0)
+
+    def by_recording(table):
+        return splits.group_train_test_split(table["recording"], test_size=0.25, seed=0)
+
+    def by_chunk(table):
+        rng = np.random.default_rng(0)
+        order = rng.permutation(len(table))
+        return order[: int(0.75 * len(table))], order[int(0.75 * len(table)):]
+
+    assert verdict("07.particion", by_id) is None
+    assert "misma frase" in verdict("07.particion", by_recording)
+    assert "misma grabación" in verdict("07.particion", by_chunk)
+    assert "exactamente una" in verdict("07.particion", lambda t: ([0, 1], [1, 2]))
+    assert "función" in verdict("07.particion", 3)
+
+
+def test_most_confused_function():
+    def right(cm, labels):
+        sym = cm + cm.T
+        np.fill_diagonal(sym, -1)
+        i, j = np.unravel_index(np.argmax(sym), sym.shape)
+        return labels[i], labels[j]
+
+    def one_way(cm, labels):
+        off = cm.copy()
+        np.fill_diagonal(off, -1)
+        i, j = np.unravel_index(np.argmax(off), off.shape)
+        return labels[i], labels[j]
+
+    def with_diagonal(cm, labels):
+        i, j = np.unravel_index(np.argmax(cm + cm.T), cm.shape)
+        return labels[i], labels[j]
+
+    assert verdict("07.confusion", right) is None
+    assert "una sola dirección" in verdict("07.confusion", one_way)
+    assert "misma etiqueta" in verdict("07.confusion", with_diagonal)
+    assert "par de etiquetas" in verdict("07.confusion", lambda cm, labels: "fr_fr")
+
+
+def test_shift_function():
+    assert verdict("08.desplazamiento", lambda s: (s[:-1], s[1:])) is None
+    assert "al revés" in verdict("08.desplazamiento", lambda s: (s[1:], s[:-1]))
+    assert "uno menos" in verdict("08.desplazamiento", lambda s: (s, s[1:]))
+    import tensorflow as tf
+
+    assert verdict("08.desplazamiento", lambda s: (tf.constant(s)[:-1], tf.constant(s)[1:])) is None
+
+
+def test_temperature_function():
+    def right(logits, t):
+        z = np.asarray(logits) / t
+        e = np.exp(z - z.max())
+        return e / e.sum()
+
+    def unstable(logits, t):
+        e = np.exp(np.asarray(logits) / t)
+        return e / e.sum()
+
+    assert verdict("08.temperatura", right) is None
+    assert "multiplicaste" in verdict("08.temperatura", lambda z, t: right(np.asarray(z) * t * t, t))
+    assert "no suman 1" in verdict("08.temperatura", lambda z, t: np.exp(np.asarray(z) / t))
+    assert "no cambia" in verdict("08.temperatura", lambda z, t: right(z, 1.0))
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert "máximo" in verdict("08.temperatura", unstable)

@@ -1,0 +1,148 @@
+"""Tests of course_utils.language_id (lesson 07)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import soundfile as sf
+
+from course_utils import language_id as lid
+
+SR = lid.SAMPLE_RATE
+
+
+def _tone(seconds: float, f0: float = 220.0, seed: int = 0) -> np.ndarray:
+    t = np.arange(round(seconds * SR)) / SR
+    rng = np.random.default_rng(seed)
+    y = sum(np.sin(2 * np.pi * f0 * h * t) / h for h in range(1, 8))
+    return (0.3 * y / np.abs(y).max() + 0.001 * rng.normal(size=t.size)).astype(np.float32)
+
+
+# ------------------------------------------------------------------------ spectrograms
+def test_spectrogram_of_four_seconds_is_500_by_129():
+    y = _tone(4.0)
+    assert y.shape == (64000,)
+    spec = lid.spectrogram(y)
+    assert spec.shape == (500, 129)
+    assert lid.spectrogram_shape(64000) == (500, 129)
+    assert spec.dtype == np.float32 and np.all(np.isfinite(spec))
+
+
+def test_spectrogram_batch_matches_single_and_log_is_log_of_magnitude():
+    batch = np.stack([_tone(1.0, 200), _tone(1.0, 300)])
+    specs = lid.spectrogram(batch)
+    assert specs.shape == (2, *lid.spectrogram_shape(16000)) == (2, 125, 129)
+    np.testing.assert_allclose(specs[1], lid.spectrogram(batch[1]), rtol=1e-5, atol=1e-5)
+    mag = lid.spectrogram(batch[0], log=False)
+    np.testing.assert_allclose(np.log(mag + 1e-6), specs[0], rtol=1e-4, atol=1e-4)
+    # The strongest bin of a 200 Hz tone: bin width 16000 / 256 = 62.5 Hz -> bin 3.
+    assert int(np.argmax(mag.mean(axis=0))) == round(200 / 62.5)
+
+
+def test_spectrograms_in_batches_equals_one_call():
+    chunks = np.stack([_tone(0.5, f) for f in (150, 250, 350, 450, 550)])
+    out = lid.spectrograms(chunks, batch_size=2, progress=False)
+    assert out.shape == (5, 63, 129)
+    np.testing.assert_allclose(out, lid.spectrogram(chunks), rtol=1e-5, atol=1e-5)
+
+
+def test_spectrogram_rejects_bad_input():
+    with pytest.raises(ValueError, match="muestras"):
+        lid.spectrogram(np.zeros(100))
+    with pytest.raises(ValueError):
+        lid.spectrogram(np.zeros((2, 2, 400)))
+
+
+# ------------------------------------------------------------------------------ models
+def _shapes(model) -> list[tuple]:
+    return [tuple(layer.output.shape[1:]) for layer in model.layers]
+
+
+def test_conv_lstm_matches_the_coursework_table():
+    model = lid.build_conv_lstm()
+    assert model.count_params() == lid.CONV_LSTM_PARAMS == 101_156
+    assert [layer.count_params() for layer in model.layers] == [
+        24_832, 0, 0, 24_704, 0, 0, 49_408, 0, 2_080, 132]
+    assert _shapes(model) == [(498, 64), (166, 64), (166, 64), (164, 128), (54, 128), (54, 128),
+                              (64,), (64,), (32,), (4,)]
+    assert model.predict(np.zeros((2, 500, 129), np.float32), verbose=0).shape == (2, 4)
+
+
+def test_cnn_matches_the_coursework_table_and_adapts():
+    rng = np.random.default_rng(0)
+    # One constant level per example: resizing keeps it, so the adapted statistics are exact.
+    levels = 3.0 + 2.0 * rng.normal(size=(200, 1, 1, 1))
+    data = np.broadcast_to(levels, (200, 500, 129, 1)).astype(np.float32)
+    model = lid.build_cnn(adapt_data=data)
+    assert model.count_params() == lid.CNN_PARAMS == 766_887
+    assert sum(np.prod(w.shape) for w in model.non_trainable_weights) == 3
+    assert [layer.count_params() for layer in model.layers] == [
+        0, 3, 640, 0, 0, 73_856, 0, 0, 0, 692_256, 132]
+    assert _shapes(model) == [(128, 128, 1), (128, 128, 1), (126, 126, 64), (42, 42, 64),
+                              (42, 42, 64), (40, 40, 128), (13, 13, 128), (13, 13, 128),
+                              (21632,), (32,), (4,)]
+    norm = model.get_layer("normalization")
+    assert float(np.asarray(norm.mean).ravel()[0]) == pytest.approx(levels.mean(), abs=1e-3)
+    assert float(np.asarray(norm.variance).ravel()[0]) == pytest.approx(levels.var(), rel=1e-3)
+    with pytest.raises(ValueError, match="adapt_data"):
+        lid.build_cnn(adapt_data=data[..., 0])
+
+
+# ------------------------------------------------------------------- chunks and noise
+def test_load_chunks_cuts_four_second_windows(tmp_path):
+    paths = []
+    for name, seconds in (("a", 9.5), ("b", 3.0), ("c", 4.0)):
+        path = tmp_path / f"{name}.wav"
+        sf.write(path, _tone(seconds), SR)
+        paths.append(str(path))
+    table = pd.DataFrame({"path": paths, "language": ["es_419", "fr_fr", "ja_jp"],
+                          "id": [10, 11, 12]}, index=[5, 6, 7])
+    chunks, chunk_table = lid.load_chunks(table, progress=False)
+    assert chunks.shape == (3, 64000)
+    assert chunk_table["recording"].tolist() == [5, 5, 7]
+    assert chunk_table["chunk"].tolist() == [0, 1, 0]
+    assert chunk_table["start_s"].tolist() == [0.0, 4.0, 0.0]
+    assert chunk_table["id"].tolist() == [10, 10, 12]
+    np.testing.assert_allclose(chunks[1], sf.read(paths[0], dtype="float32")[0][64000:128000],
+                               atol=1e-4)
+    with pytest.raises(ValueError, match="path"):
+        lid.load_chunks(table.drop(columns="path"), progress=False)
+
+
+def test_noise_has_lower_contrast_and_threshold_is_robust():
+    rng = np.random.default_rng(1)
+    noise = (0.1 * rng.normal(size=(2, 32000))).astype(np.float32)
+    speechlike = np.stack([_tone(2.0, 180), _tone(2.0, 240)])
+    contrasts = lid.chunk_contrasts(np.concatenate([noise, speechlike]), progress=False)
+    assert contrasts.shape == (4,)
+    assert contrasts[:2].max() < contrasts[2:].min()
+
+    values = np.concatenate([rng.normal(20.0, 1.0, size=500), [5.0, 6.0, 7.0]])
+    threshold = lid.noise_threshold(values)
+    assert 16.0 < threshold < 18.5  # about 20 - 2.5 sigma, unmoved by the three outliers
+    assert (values < threshold).sum() >= 3
+    assert lid.noise_threshold(values, k=1.0) > threshold
+    with pytest.raises(ValueError):
+        lid.noise_threshold([])
+
+
+# ------------------------------------------------------------------------------ splits
+def test_grouped_splits_keep_groups_together():
+    groups = np.repeat(np.arange(40), 3)
+    train, val, test = lid.grouped_splits(groups, val_size=0.2, test_size=0.2, seed=3)
+    assert sorted(np.concatenate([train, val, test]).tolist()) == list(range(120))
+    sets = [set(groups[idx]) for idx in (train, val, test)]
+    assert not (sets[0] & sets[1]) and not (sets[0] & sets[2]) and not (sets[1] & sets[2])
+    assert [len(s) for s in sets] == [24, 8, 8]
+    with pytest.raises(ValueError):
+        lid.grouped_splits(groups, val_size=0.6, test_size=0.5)
+
+
+def test_leak_report_counts_shared_recordings_and_ids():
+    table = pd.DataFrame({"recording": [0, 0, 1, 2, 3, 3], "id": [7, 7, 7, 8, 9, 9]})
+    report = lid.leak_report(table, train=[0, 3, 4], test=[1, 2, 5])
+    assert report["recording"] == pytest.approx(2 / 3)  # rows 1 and 5 have a sibling in train
+    assert report["id"] == pytest.approx(1.0)  # ids 7, 7, 9 all appear in train
+    clean = lid.leak_report(table, train=[0, 1, 2], test=[3, 4, 5])
+    assert clean.tolist() == [0.0, 0.0]
