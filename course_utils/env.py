@@ -162,6 +162,10 @@ def _version(package: str) -> str:
     try:
         return importlib.metadata.version(package)
     except importlib.metadata.PackageNotFoundError:
+        if package == "course_utils":  # used from a checkout without installing it
+            from course_utils import __version__
+
+            return __version__
         return "no instalado"
 
 
