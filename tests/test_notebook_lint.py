@@ -172,7 +172,7 @@ def test_absolute_path_rule_allows_urls_comments_and_relative_paths():
     nb.cells.append(nbformat.v4.new_code_cell(
         'x = "https://example.org/tmp/a"  # /home/ana in a comment\n'
         'y = root / "recordings" / "0_george_0.wav"\nz = "../notebooks/tmp/"\n'
-        'ratio = "8000/tmp"\n%matplotlib inline'
+        'ratio = "8000/tmp"\n%matplotlib inline\nprint("salida = pesos @ V:\\n")'
     ))
     assert lint.lint_absolute_paths(nb) == []
 

@@ -88,3 +88,13 @@ def test_check_then_sync(repo, capsys):
     assert sync.main(["--check", "--root", str(repo)]) == 0
     text = (repo / "notebooks" / "01_fundamentos_del_audio.ipynb").read_text()
     assert text.startswith('{\n "cells": [') and text.endswith("}\n")
+
+
+def test_only_selected_notebooks_are_rewritten(repo):
+    first = repo / "notebooks" / "01_fundamentos_del_audio.ipynb"
+    other = repo / "notebooks" / "00_bienvenida.ipynb"
+    before = other.read_text()
+    assert sync.main(["--root", str(repo), str(first)]) == 0
+    assert other.read_text() == before
+    assert sync.main(["--check", "--root", str(repo), str(first)]) == 0
+    assert sync.main(["--check", "--root", str(repo)]) == 1

@@ -36,7 +36,7 @@ NAME_RE = re.compile(r"^(\d{2})_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
 TITLE_RE = re.compile(r"^# (\d{2}) · \S")
 ABSOLUTE_PATH_RE = re.compile(
     r"(?<![\w.:/~-])/(?:home|tmp|Users|content|root|mnt|media|var|opt|srv|data|Volumes|private)/"
-    r"|(?<!\w)[A-Za-z]:(?:\\\\|\\|/)(?=\w)"
+    r"|(?:(?<=[\"'])|^)[A-Za-z]:(?:\\\\|\\|/)(?=\w)"  # C:\\Users at the start of a string
     r"|(?<![\w/])~/"
 )
 INSTALL_RE = re.compile(r"\b(?:pip3?|conda|mamba|micromamba|apt|apt-get)\b[^\n]*\binstall\b")

@@ -7,6 +7,7 @@ of README.md between ``<!-- lessons:start -->`` and ``<!-- lessons:end -->``.
 
     python tools/sync_notebooks.py            # rewrite (``make notebooks``)
     python tools/sync_notebooks.py --check    # exit 1 and list what is stale
+    python tools/sync_notebooks.py notebooks/03_x.ipynb   # only these notebooks (and README)
 """
 
 from __future__ import annotations
@@ -199,12 +200,18 @@ def readme_with_table(readme: str, table: str) -> str | None:
     return pattern.sub(lambda _: f"{README_START}\n{table}\n{README_END}", readme, count=1)
 
 
-def sync(root: Path = ROOT, check: bool = False) -> list[str]:
-    """Rewrite (or, with ``check``, only compare) notebooks and README; return the stale ones."""
+def sync(root: Path = ROOT, check: bool = False, only: list[Path] | None = None) -> list[str]:
+    """Rewrite (or, with ``check``, only compare) notebooks and README; return the stale ones.
+
+    ``only`` limits the notebooks rewritten or checked (the README table lists them all).
+    """
     cfg = load_config(root)
     stale = []
     paths = notebook_paths(root)
+    selected = {p.resolve() for p in only} if only else None
     for path in paths:
+        if selected is not None and path.resolve() not in selected:
+            continue
         text = canonical_text(path, cfg)
         if path.read_text(encoding="utf-8") != text:
             stale.append(str(path.relative_to(root)))
@@ -227,8 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only report stale files (exit 1)")
     parser.add_argument("--root", type=Path, default=ROOT, help="repository root")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="only these notebooks (default: all)")
     args = parser.parse_args(argv)
-    stale = sync(args.root, check=args.check)
+    stale = sync(args.root, check=args.check, only=args.notebooks or None)
     if args.check:
         if stale:
             print("Stale (run `make notebooks`):\n  " + "\n  ".join(stale))
