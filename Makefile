@@ -69,8 +69,11 @@ $(VENV)/.installed-lab: $(STAMP)
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[$(EXTRAS),lab]"
 	@touch "$@"
 
+# Extra arguments for JupyterLab, e.g. LAB_ARGS="--no-browser --port 8889"; root needs --allow-root.
+LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(VENV)/.installed-lab
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(LAB_ARGS)
 
 notebooks: venv
 	$(BIN)/python tools/sync_notebooks.py
