@@ -4,8 +4,11 @@
 - :func:`plot_group_errors`, :func:`plot_confusion_by_group`.
 - Calibration: :func:`reliability_table`, :func:`expected_calibration_error`,
   :func:`plot_reliability` (reliability diagram).
-- Thresholds: :func:`threshold_sweep` (error rates per group for each decision threshold) and
-  :func:`plot_threshold_sweep`.
+- :func:`fit_temperature` / :func:`apply_temperature`: temperature scaling, the one-parameter
+  recalibration fitted on validation.
+- Thresholds: :func:`threshold_sweep` (error rates per group for each decision threshold),
+  :func:`plot_threshold_sweep` and :func:`balanced_threshold` (false-negative rate = false-positive
+  rate).
 - :func:`model_card`: a Markdown model card from text, key-value pairs and tables.
 
 A prediction table has one row per clip with the true label (0/1), the probability of the
@@ -27,7 +30,10 @@ __all__ = [
     "reliability_table",
     "expected_calibration_error",
     "plot_reliability",
+    "fit_temperature",
+    "apply_temperature",
     "threshold_sweep",
+    "balanced_threshold",
     "plot_threshold_sweep",
     "markdown_table",
     "model_card",
@@ -183,6 +189,42 @@ def plot_reliability(curves: Mapping[str, tuple], *, title: str, n_bins: int = 1
     return eces
 
 
+_EPS = 1e-7
+
+
+def _logit(prob) -> np.ndarray:
+    p = np.clip(np.asarray(prob, dtype=float), _EPS, 1 - _EPS)
+    return np.log(p) - np.log1p(-p)
+
+
+def apply_temperature(prob, temperature: float) -> np.ndarray:
+    """Probabilities with their logit divided by ``temperature`` (>1 softens, <1 sharpens)."""
+    if temperature <= 0:
+        raise ValueError(f"La temperatura debe ser positiva; recibí {temperature}.")
+    return 1.0 / (1.0 + np.exp(-_logit(prob) / temperature))
+
+
+def fit_temperature(y_true, prob) -> float:
+    """The temperature that minimises the log-loss of ``prob`` on (validation) labels ``y_true``.
+
+    Dividing every logit by the same number keeps the ranking (AUC) and, at threshold 0.5, the
+    decisions; it only makes the probabilities more or less confident.
+    """
+    from scipy.optimize import minimize_scalar
+
+    y = np.asarray(y_true, dtype=float).ravel()
+    z = _logit(prob).ravel()
+    if y.shape != z.shape or y.size == 0:
+        raise ValueError("y_true y prob deben ser listas no vacías del mismo largo.")
+
+    def nll(log_t: float) -> float:
+        p = np.clip(1.0 / (1.0 + np.exp(-z / np.exp(log_t))), _EPS, 1 - _EPS)
+        return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+    result = minimize_scalar(nll, bounds=(np.log(0.02), np.log(50.0)), method="bounded")
+    return float(np.exp(result.x))
+
+
 # ----------------------------------------------------------------------------- thresholds
 def threshold_sweep(frame: pd.DataFrame, by: str, thresholds: Sequence[float] | np.ndarray, *,
                     y_true: str = "label", prob: str = "prob") -> pd.DataFrame:
@@ -196,6 +238,18 @@ def threshold_sweep(frame: pd.DataFrame, by: str, thresholds: Sequence[float] | 
             pred = (part[prob].to_numpy() >= t).astype(int)
             rows.append({"umbral": float(t), by: value, "clips": len(part), **_rates(y, pred)})
     return pd.DataFrame(rows)
+
+
+def balanced_threshold(y_true, prob, *, grid: Sequence[float] | np.ndarray | None = None) -> float:
+    """The threshold (on a grid of 0.01) where the false-negative and false-positive rates are
+    closest: both classes then bear about the same error rate."""
+    y = np.asarray(y_true).astype(int).ravel()
+    p = np.asarray(prob, dtype=float).ravel()
+    if not ((y == 0).any() and (y == 1).any()):
+        raise ValueError("Hacen falta ejemplos de las dos clases para equilibrar sus errores.")
+    grid = np.round(np.arange(0.01, 1.0, 0.01), 2) if grid is None else np.asarray(grid, dtype=float)
+    gaps = [abs(np.mean(p[y == 1] < t) - np.mean(p[y == 0] >= t)) for t in grid]
+    return float(grid[int(np.argmin(gaps))])
 
 
 def plot_threshold_sweep(sweep: pd.DataFrame, by: str, *, metric: str = "error", title: str,

@@ -9,6 +9,8 @@
 - :func:`gender_pipeline` and :func:`extract`: the lecture's 40 MFCC x 300 frames.
 - :func:`collapse_time`: per-coefficient statistics over time for XGBoost, with or without the
   zero padding (the lecture's question).
+- :func:`median_pitch` (fundamental frequency of the loud frames, YIN) and :func:`pitch_band`
+  to group clips by how low or high the voice is.
 - Common Voice from Kaggle: :func:`kaggle_credentials_present`, :func:`download_common_voice`,
   :func:`write_labelled_subset` (then ``python -m course_utils pack``).
 """
@@ -37,6 +39,8 @@ __all__ = [
     "extract",
     "valid_frame_mask",
     "collapse_time",
+    "median_pitch",
+    "pitch_band",
     "kaggle_credentials_present",
     "download_common_voice",
     "write_labelled_subset",
@@ -217,6 +221,43 @@ def collapse_time(x: np.ndarray, *, include_padding: bool = False,
         else:
             raise ValueError(f"Estadístico desconocido {stat!r}: usa mean, std, min o max.")
     return np.concatenate(out, axis=1).astype(np.float32)
+
+
+def median_pitch(source: str | os.PathLike | np.ndarray, sr: int = 16000, *, fmin: float = 60.0,
+                 fmax: float = 400.0, frame_length: int = 1024, energy_quantile: float = 0.5
+                 ) -> float:
+    """Median fundamental frequency (Hz) of a clip: YIN over the frames whose energy is above
+    the ``energy_quantile`` of the clip (voiced speech is the loud part; silence and most
+    consonants give meaningless pitch estimates)."""
+    import librosa
+
+    y = np.asarray(source, dtype=np.float32) if isinstance(source, np.ndarray) else librosa.load(
+        source, sr=sr)[0]
+    if y.size < frame_length:
+        raise ValueError(f"El clip es demasiado corto ({y.size} muestras) para estimar el tono.")
+    hop = frame_length // 4
+    f0 = librosa.yin(y, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame_length, hop_length=hop)
+    rms = librosa.feature.rms(y=y, frame_length=frame_length, hop_length=hop)[0]
+    n = min(len(f0), len(rms))
+    loud = rms[:n] >= np.quantile(rms[:n], energy_quantile)
+    return float(np.median(f0[:n][loud]))
+
+
+#: Pitch bands (Hz) for :func:`pitch_band`; adult speaking pitch is mostly 85-255 Hz.
+PITCH_BANDS: tuple[tuple[str, float, float], ...] = (
+    ("grave (< 145 Hz)", 0.0, 145.0),
+    ("media (145-175 Hz)", 145.0, 175.0),
+    ("aguda (> 175 Hz)", 175.0, np.inf),
+)
+
+
+def pitch_band(pitch_hz: Sequence[float] | np.ndarray) -> pd.Categorical:
+    """Name of the :data:`PITCH_BANDS` band of every pitch (ordered categories)."""
+    pitch = np.asarray(pitch_hz, dtype=float)
+    names = [name for name, _, _ in PITCH_BANDS]
+    edges = [PITCH_BANDS[0][1]] + [hi for _, _, hi in PITCH_BANDS]
+    return pd.Categorical(pd.cut(pitch, bins=edges, labels=names, right=False), categories=names,
+                          ordered=True)
 
 
 # ------------------------------------------------------------------- Common Voice (Kaggle)

@@ -127,12 +127,15 @@ def build_cnn(input_shape: Sequence[int] = CNN_INPUT_SHAPE, n_classes: int = 2, 
 
 def build_lstm(input_shape: Sequence[int] = (300, 40), n_classes: int = 2, *, units: int = 64,
                n_layers: int = 4, dropout: float = 0.2, recurrent_dropout: float = 0.0,
-               name: str = "lstm_genero"):
+               mask_padding: bool = True, name: str = "lstm_genero"):
     """The lecture's stacked LSTM (uncompiled): ``n_layers`` LSTM(``units``), every one but the
     last returning its whole sequence, then Dense(``n_classes``, softmax).
 
-    Input (frames, n_mfcc). The lecture also used recurrent dropout; it is 0 by default here
-    because any ``recurrent_dropout > 0`` disables the fast cuDNN kernel on a GPU.
+    Input (frames, n_mfcc). ``mask_padding`` adds a ``Masking`` layer so the LSTMs skip the
+    all-zero padding frames (without it the last state comes after up to hundreds of zeros;
+    the lecture had no mask). It adds no parameters. The lecture also used recurrent dropout;
+    it is 0 by default here because any ``recurrent_dropout > 0`` disables the fast cuDNN
+    kernel on a GPU.
     """
     keras = _keras()
     input_shape = tuple(int(v) for v in input_shape)
@@ -141,6 +144,8 @@ def build_lstm(input_shape: Sequence[int] = (300, 40), n_classes: int = 2, *, un
     if n_layers < 1:
         raise ValueError(f"`n_layers` debe ser al menos 1; recibí {n_layers}.")
     stack: list[Any] = [keras.Input(shape=input_shape, name="mfcc_por_frame")]
+    if mask_padding:
+        stack.append(keras.layers.Masking(mask_value=0.0, name="mask_padding"))
     for i in range(n_layers):
         stack.append(keras.layers.LSTM(units, return_sequences=i < n_layers - 1, dropout=dropout,
                                        recurrent_dropout=recurrent_dropout, name=f"lstm{i + 1}"))

@@ -65,6 +65,34 @@ def test_reliability_and_ece():
         fx.reliability_table([1], [1.5])
 
 
+def test_temperature_scaling_fixes_overconfidence_without_changing_decisions():
+    rng = np.random.default_rng(1)
+    true_p = rng.uniform(0.02, 0.98, size=5000)
+    y = (rng.uniform(size=true_p.size) < true_p).astype(int)
+    logit = np.log(true_p / (1 - true_p))
+    overconfident = 1 / (1 + np.exp(-3 * logit))  # logits 3x too large
+    t = fx.fit_temperature(y, overconfident)
+    assert t == pytest.approx(3.0, rel=0.15)
+    fixed = fx.apply_temperature(overconfident, t)
+    np.testing.assert_array_equal(fixed >= 0.5, overconfident >= 0.5)
+    assert fx.expected_calibration_error(y, fixed) < fx.expected_calibration_error(y, overconfident) / 2
+    np.testing.assert_allclose(fx.apply_temperature([0.2, 0.5, 0.9], 1.0), [0.2, 0.5, 0.9])
+    with pytest.raises(ValueError, match="positiva"):
+        fx.apply_temperature([0.5], 0)
+
+
+def test_balanced_threshold_equalises_the_two_error_rates():
+    rng = np.random.default_rng(2)
+    y = np.r_[np.ones(500), np.zeros(500)].astype(int)
+    prob = np.r_[rng.uniform(0.3, 1.0, 500), rng.uniform(0.0, 0.5, 500)]  # positives score higher
+    t = fx.balanced_threshold(y, prob)
+    fnr, fpr = np.mean(prob[y == 1] < t), np.mean(prob[y == 0] >= t)
+    assert abs(fnr - fpr) < 0.03
+    assert 0.35 < t < 0.45  # the overlap [0.3, 0.5] is split where both tails match
+    with pytest.raises(ValueError, match="dos clases"):
+        fx.balanced_threshold([1, 1], [0.2, 0.9])
+
+
 def test_threshold_sweep_moves_errors_between_kinds(predictions):
     sweep = fx.threshold_sweep(predictions, "g", np.linspace(0, 1, 11))
     assert len(sweep) == 11 * 2

@@ -94,6 +94,23 @@ def test_gender_pipeline_gives_the_lecture_shape():
     assert 40 <= n_real <= 50  # 1.5 s at hop 512: about 47 frames, the rest is padding
 
 
+def test_median_pitch_and_bands():
+    sr = 16000
+    t = np.arange(sr) / sr
+    rng = np.random.default_rng(0)
+    # a 130 Hz "voice" with harmonics for 0.6 s, then quiet noise: the noise must not count
+    voice = sum(np.sin(2 * np.pi * 130 * k * t) / k for k in range(1, 6)) * (t < 0.6)
+    clip = (0.3 * voice + 0.001 * rng.normal(size=sr)).astype(np.float32)
+    assert gd.median_pitch(clip, sr) == pytest.approx(130, rel=0.03)
+    high = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    assert gd.median_pitch(high, sr) == pytest.approx(220, rel=0.03)
+    bands = gd.pitch_band([100, 145, 160, 174.9, 175, 300])
+    assert list(bands.codes) == [0, 1, 1, 1, 2, 2]
+    assert list(bands.categories)[0].startswith("grave")
+    with pytest.raises(ValueError, match="corto"):
+        gd.median_pitch(np.zeros(100, dtype=np.float32), sr)
+
+
 def test_kaggle_credentials(monkeypatch, tmp_path):
     monkeypatch.delenv("KAGGLE_USERNAME", raising=False)
     monkeypatch.delenv("KAGGLE_KEY", raising=False)

@@ -69,8 +69,25 @@ def test_lstm_structure_and_parameters():
     assert all(layer.count_params() == gm.lstm_params(32, 32) for layer in lstms[1:])
     assert model.output_shape == (None, 2)
     assert model.count_params() == gm.lstm_params(40, 32) + 3 * gm.lstm_params(32, 32) + 33 * 2
+    assert isinstance(model.layers[0], keras.layers.Masking)
+    assert gm.build_lstm((300, 40), units=32, mask_padding=False).count_params() == model.count_params()
     with pytest.raises(ValueError, match="frames, n_mfcc"):
         gm.build_lstm((300, 40, 1))
+
+
+def test_lstm_mask_ignores_the_zero_padding():
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(2, 4, 3)).astype("float32")
+    padded = np.concatenate([real, np.zeros((2, 6, 3), dtype="float32")], axis=1)
+    keras.utils.set_random_seed(0)
+    masked = gm.build_lstm((10, 3), units=5, n_layers=2, dropout=0.0)
+    short = gm.build_lstm((4, 3), units=5, n_layers=2, dropout=0.0)
+    short.set_weights(masked.get_weights())
+    np.testing.assert_allclose(masked.predict(padded, verbose=0), short.predict(real, verbose=0),
+                               rtol=1e-5, atol=1e-6)
+    unmasked = gm.build_lstm((10, 3), units=5, n_layers=2, dropout=0.0, mask_padding=False)
+    unmasked.set_weights(masked.get_weights())
+    assert not np.allclose(unmasked.predict(padded, verbose=0), short.predict(real, verbose=0))
 
 
 def test_input_adapters():
