@@ -112,3 +112,20 @@ def test_shards_partition_the_notebooks():
     for bad in ("0/4", "5/4", "a/b"):
         with pytest.raises(ValueError):
             select_shard(paths, bad)
+
+
+def test_nbval_targets_only_tagged_copies_of_current_lessons(tmp_path):
+    from tools.run_nbval import targets
+
+    executed, source = tmp_path / "executed", tmp_path / "notebooks"
+    executed.mkdir()
+    source.mkdir()
+    tagged = write_notebook(executed / "00_a.ipynb", "print(1)")
+    nb = nbformat.read(tagged, as_version=4)
+    nb.cells[-1].metadata["tags"] = ["nbval-check-output"]
+    nbformat.write(nb, tagged)
+    write_notebook(executed / "01_b.ipynb", "print(2)")  # nothing tagged
+    nbformat.write(nb, executed / "02_removed.ipynb")  # tagged, but the lesson is gone
+    for name in ("00_a.ipynb", "01_b.ipynb"):
+        (source / name).write_text("{}")
+    assert targets(executed, source) == [tagged]

@@ -49,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         "COURSE_RESULTS_DIR": str(ROOT / "build" / "nbval" / "results"),
     })
     env.setdefault("COURSE_DATA_DIR", str(ROOT / "build" / "course_data"))
+    # The copies live in build/notebooks, so the setup cell's ".." fallback is not the checkout.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     command = [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env",
                "--nbval-cell-timeout=600", "-p", "no:cacheprovider", "--rootdir", str(ROOT)]
     if args.workers > 1 and len(paths) > 1:
