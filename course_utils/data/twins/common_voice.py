@@ -28,7 +28,7 @@ ACCENTS = ["us", "us", "us", "england", "england", "canada", "australia", "india
 RENDER_SR = 16000
 # Speakers' declared gender in turn (most volunteers of release 1 declared none).
 GENDER_CYCLE = ["male", "female", "", "male", "female", "", "male", "", "female", "male"]
-DEFAULTS = {"n_clips": 80, "n_speakers": 30, "sample_rate": 48000}
+DEFAULTS = {"n_clips": 60, "n_speakers": 24, "sample_rate": 48000}
 
 
 def _speaker(seed: int, k: int) -> dict:
@@ -59,12 +59,12 @@ def build(dataset_dir: Path, params: dict, seed: int) -> None:
     for i in range(int(params["n_clips"])):
         rng = item_rng(seed, "cv", i)
         spk = speakers[int(rng.integers(len(speakers)))]
-        words, segs = english_sentence(rng, int(rng.integers(4, 10)))
+        words, segs = english_sentence(rng, int(rng.integers(4, 9)))
         voice = replace(spk["voice"], f0=spk["voice"].f0 * rng.uniform(0.95, 1.05))
         audio = render(segs, voice, RENDER_SR, rng)
-        audio = pad(audio, RENDER_SR, rng.uniform(0.3, 1.0), rng.uniform(0.2, 0.8))
-        audio = resample_poly(audio, sr // RENDER_SR, 1)
+        audio = pad(audio, RENDER_SR, rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.6))
         audio = add_noise(audio, spk["snr"] + rng.uniform(-3, 3), rng, color=rng.uniform(0, 2))
+        audio = resample_poly(audio, sr // RENDER_SR, 1)
         name = f"sample-{i:06d}.mp3"
         write_audio(dataset_dir / SUBSET / SUBSET / name, audio * rng.uniform(0.3, 1.4), sr, "MP3")
         writer.writerow([f"{SUBSET}/{name}", " ".join(words), int(rng.integers(1, 6)),
