@@ -242,14 +242,16 @@ def threshold_sweep(frame: pd.DataFrame, by: str, thresholds: Sequence[float] | 
 
 def balanced_threshold(y_true, prob, *, grid: Sequence[float] | np.ndarray | None = None) -> float:
     """The threshold (on a grid of 0.01) where the false-negative and false-positive rates are
-    closest: both classes then bear about the same error rate."""
+    closest: both classes then bear about the same error rate. Among equally good thresholds
+    (e.g. when the classes are perfectly separated) the one nearest 0.5 wins."""
     y = np.asarray(y_true).astype(int).ravel()
     p = np.asarray(prob, dtype=float).ravel()
     if not ((y == 0).any() and (y == 1).any()):
         raise ValueError("Hacen falta ejemplos de las dos clases para equilibrar sus errores.")
     grid = np.round(np.arange(0.01, 1.0, 0.01), 2) if grid is None else np.asarray(grid, dtype=float)
-    gaps = [abs(np.mean(p[y == 1] < t) - np.mean(p[y == 0] >= t)) for t in grid]
-    return float(grid[int(np.argmin(gaps))])
+    gaps = np.array([abs(np.mean(p[y == 1] < t) - np.mean(p[y == 0] >= t)) for t in grid])
+    tied = np.flatnonzero(np.isclose(gaps, gaps.min()))
+    return float(grid[tied[np.argmin(np.abs(grid[tied] - 0.5))]])  # ties: the one nearest 0.5
 
 
 def plot_threshold_sweep(sweep: pd.DataFrame, by: str, *, metric: str = "error", title: str,

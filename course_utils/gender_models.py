@@ -82,9 +82,20 @@ def as_cnn_input(x: np.ndarray) -> np.ndarray:
     return _features_3d(x)[..., np.newaxis].astype(np.float32, copy=False)
 
 
-def as_lstm_input(x: np.ndarray) -> np.ndarray:
-    """(n, n_mfcc, frames) -> (n, frames, n_mfcc): one MFCC vector per time step."""
-    return np.ascontiguousarray(_features_3d(x).transpose(0, 2, 1), dtype=np.float32)
+def as_lstm_input(x: np.ndarray, *, zeros_first: bool = True) -> np.ndarray:
+    """(n, n_mfcc, frames) -> (n, frames, n_mfcc): one MFCC vector per time step.
+
+    ``zeros_first=True`` moves each clip's padding frames (all zeros) before its real frames,
+    which keep their order: the LSTM then reads the voice last, so its final state is not
+    diluted by hundreds of empty steps (what Keras' ``pad_sequences`` does by default).
+    """
+    x = _features_3d(x)
+    seq = x.transpose(0, 2, 1)
+    if zeros_first:
+        real = np.any(seq != 0, axis=2)  # (n, frames)
+        order = np.argsort(real, axis=1, kind="stable")  # padding (False) first, order kept
+        seq = np.take_along_axis(seq, order[..., np.newaxis], axis=1)
+    return np.ascontiguousarray(seq, dtype=np.float32)
 
 
 # ------------------------------------------------------------------------------- models
@@ -127,13 +138,13 @@ def build_cnn(input_shape: Sequence[int] = CNN_INPUT_SHAPE, n_classes: int = 2, 
 
 def build_lstm(input_shape: Sequence[int] = (300, 40), n_classes: int = 2, *, units: int = 64,
                n_layers: int = 4, dropout: float = 0.2, recurrent_dropout: float = 0.0,
-               mask_padding: bool = True, name: str = "lstm_genero"):
+               mask_padding: bool = False, name: str = "lstm_genero"):
     """The lecture's stacked LSTM (uncompiled): ``n_layers`` LSTM(``units``), every one but the
     last returning its whole sequence, then Dense(``n_classes``, softmax).
 
-    Input (frames, n_mfcc). ``mask_padding`` adds a ``Masking`` layer so the LSTMs skip the
-    all-zero padding frames (without it the last state comes after up to hundreds of zeros;
-    the lecture had no mask). It adds no parameters. The lecture also used recurrent dropout;
+    Input (frames, n_mfcc). Padding should come first (:func:`as_lstm_input` does it), or use
+    ``mask_padding=True``: a ``Masking`` layer makes the LSTMs skip all-zero frames wherever they
+    are (no parameters; slower on CPU). The lecture also used recurrent dropout;
     it is 0 by default here because any ``recurrent_dropout > 0`` disables the fast cuDNN
     kernel on a GPU.
     """

@@ -89,6 +89,7 @@ def test_balanced_threshold_equalises_the_two_error_rates():
     fnr, fpr = np.mean(prob[y == 1] < t), np.mean(prob[y == 0] >= t)
     assert abs(fnr - fpr) < 0.03
     assert 0.35 < t < 0.45  # the overlap [0.3, 0.5] is split where both tails match
+    assert fx.balanced_threshold([1, 1, 0, 0], [0.9, 0.8, 0.1, 0.2]) == 0.5  # separable: a tie
     with pytest.raises(ValueError, match="dos clases"):
         fx.balanced_threshold([1, 1], [0.2, 0.9])
 

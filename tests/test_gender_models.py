@@ -69,8 +69,9 @@ def test_lstm_structure_and_parameters():
     assert all(layer.count_params() == gm.lstm_params(32, 32) for layer in lstms[1:])
     assert model.output_shape == (None, 2)
     assert model.count_params() == gm.lstm_params(40, 32) + 3 * gm.lstm_params(32, 32) + 33 * 2
-    assert isinstance(model.layers[0], keras.layers.Masking)
-    assert gm.build_lstm((300, 40), units=32, mask_padding=False).count_params() == model.count_params()
+    masked = gm.build_lstm((300, 40), units=32, mask_padding=True)
+    assert isinstance(masked.layers[0], keras.layers.Masking)
+    assert masked.count_params() == model.count_params()
     with pytest.raises(ValueError, match="frames, n_mfcc"):
         gm.build_lstm((300, 40, 1))
 
@@ -80,7 +81,7 @@ def test_lstm_mask_ignores_the_zero_padding():
     real = rng.normal(size=(2, 4, 3)).astype("float32")
     padded = np.concatenate([real, np.zeros((2, 6, 3), dtype="float32")], axis=1)
     keras.utils.set_random_seed(0)
-    masked = gm.build_lstm((10, 3), units=5, n_layers=2, dropout=0.0)
+    masked = gm.build_lstm((10, 3), units=5, n_layers=2, dropout=0.0, mask_padding=True)
     short = gm.build_lstm((4, 3), units=5, n_layers=2, dropout=0.0)
     short.set_weights(masked.get_weights())
     np.testing.assert_allclose(masked.predict(padded, verbose=0), short.predict(real, verbose=0),
@@ -97,6 +98,12 @@ def test_input_adapters():
     lstm_x = gm.as_lstm_input(x)
     assert lstm_x.shape == (2, 5, 3)
     assert np.array_equal(lstm_x[1, 4], x[1, :, 4])  # step 4 of clip 1 = frame 4, every coefficient
+    padded = np.zeros((1, 2, 6), dtype=np.float32)
+    padded[0, :, :3] = [[1, 2, 3], [4, 5, 6]]  # 3 real frames, then 3 of padding
+    moved = gm.as_lstm_input(padded)
+    assert moved[0].tolist() == [[0, 0]] * 3 + [[1, 4], [2, 5], [3, 6]]  # zeros first, order kept
+    kept = gm.as_lstm_input(padded, zeros_first=False)
+    assert kept[0].tolist() == [[1, 4], [2, 5], [3, 6]] + [[0, 0]] * 3
     with pytest.raises(ValueError, match="clips, n_mfcc, frames"):
         gm.as_lstm_input(x[0])
 
