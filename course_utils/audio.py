@@ -514,7 +514,15 @@ def extract_features(paths: Iterable[PathLike], extractor: Callable[[Path], np.n
     batch: Path | None = None
     if cache is not False:
         base = default_cache_dir() if cache is True else Path(cache)
-        cache_dir = base / joblib.hash((extractor, CACHE_VERSION))
+        try:
+            token = joblib.hash((extractor, CACHE_VERSION))
+        except Exception as exc:  # lambdas and local functions cannot be named
+            raise TypeError(
+                "Para usar la caché, el extractor tiene que poder identificarse: usa una función "
+                "definida con def a nivel de módulo o de cuaderno, un functools.partial o un "
+                "objeto como MFCCPipeline(...), no una lambda ni una función anidada."
+            ) from exc
+        cache_dir = base / token
         cache_dir.mkdir(parents=True, exist_ok=True)
         hashes = [file_hash(p) for p in paths]
         if stack and paths:

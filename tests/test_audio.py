@@ -381,6 +381,8 @@ def test_extract_errors(wav_files, tmp_path):
     ragged = audio.extract_features(wav_files, lambda p: np.zeros(int(p.name[0]) + 1),
                                     stack=False, progress=False)
     assert [len(r) for r in ragged] == [1, 2, 3, 4, 5]
+    with pytest.raises(TypeError, match="lambda"):
+        audio.extract_features(wav_files, lambda p: np.zeros(3), cache=tmp_path, progress=False)
 
 
 def test_file_hash_changes_with_content(tmp_path):
