@@ -91,6 +91,7 @@ def test_late_fusion_function():
     assert "etiqueta por clip" in verdict("10.fusion_tardia", lambda probas: np.mean(probas, axis=0))
     assert "no coinciden" in verdict("10.fusion_tardia", lambda probas: probas[0].argmax(axis=1))
     assert "falló" in verdict("10.fusion_tardia", lambda probas: 1 / 0)
+    assert "return" in verdict("10.fusion_tardia", lambda probas: None)
 
 
 def test_check_prints_spanish_feedback(capsys):

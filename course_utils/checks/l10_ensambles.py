@@ -75,6 +75,8 @@ def late_fusion(answer: Any) -> str | None:
         given = np.asarray(answer([p.copy() for p in probas]))
     except Exception as exc:  # the student's function failed
         raise Wrong(f"tu función falló con tres matrices de 30×4 ({type(exc).__name__}: {exc}).") from exc
+    if given.shape == () and given.item() is None:
+        raise Wrong("tu función no devuelve nada: falta el `return` con una etiqueta por clip.")
     if given.shape != expected.shape:
         if given.shape == (30, 4):
             return "devuelve una etiqueta por clip (argmax de cada fila), no la matriz promedio."
