@@ -126,6 +126,8 @@ def test_nbval_targets_only_tagged_copies_of_current_lessons(tmp_path):
     nbformat.write(nb, tagged)
     write_notebook(executed / "01_b.ipynb", "print(2)")  # nothing tagged
     nbformat.write(nb, executed / "02_removed.ipynb")  # tagged, but the lesson is gone
-    for name in ("00_a.ipynb", "01_b.ipynb"):
+    nb.metadata["papermill"] = {"exception": True}
+    nbformat.write(nb, executed / "03_failed.ipynb")  # tagged, but its smoke run failed
+    for name in ("00_a.ipynb", "01_b.ipynb", "03_failed.ipynb"):
         (source / name).write_text("{}")
     assert targets(executed, source) == [tagged]

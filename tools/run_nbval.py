@@ -23,12 +23,18 @@ TAG = "nbval-check-output"
 
 
 def targets(executed_dir: Path = EXECUTED_DIR, source_dir: Path = ROOT / "notebooks") -> list[Path]:
-    """Executed copies of current lessons that have at least one cell tagged for nbval."""
+    """Executed copies of current lessons that ran to the end and have a cell tagged for nbval.
+
+    A copy whose papermill run failed is skipped: the smoke test already reported it.
+    """
     found = []
     for path in sorted(executed_dir.glob("*.ipynb")):
         if not (source_dir / path.name).is_file():
             continue  # a copy of a lesson that no longer exists
         nb = nbformat.read(path, as_version=4)
+        if nb.metadata.get("papermill", {}).get("exception"):
+            print(f"nbval: skipping {path.name} (its papermill run failed)")
+            continue
         if any(TAG in cell.get("metadata", {}).get("tags", []) for cell in nb.cells):
             found.append(path)
     return found
