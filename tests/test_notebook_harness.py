@@ -56,7 +56,7 @@ def test_parameters_and_environment_reach_the_kernel(tmp_path):
         "assert SMOKE is True and DATA_SOURCE == 'synthetic'\n"
         "assert os.environ['COURSE_NOTEBOOK'] == '98_parametros'\n"
         "assert os.environ['COURSE_MODE'] == 'smoke'\n"
-        "assert os.environ['MPLBACKEND'] == 'Agg'\n"
+        "import matplotlib.pyplot as plt\nplt.plot([0, 1])\nplt.show()\n"
         "assert os.getcwd() == os.environ['EXPECTED_CWD']",
     )
     output = tmp_path / "out" / notebook.name
@@ -68,6 +68,8 @@ def test_parameters_and_environment_reach_the_kernel(tmp_path):
     finally:
         del os.environ["EXPECTED_CWD"]
     assert seconds > 0 and output.is_file()
+    outputs = nbformat.read(output, as_version=4).cells[-1].outputs
+    assert any("image/png" in o.get("data", {}) for o in outputs)  # figures are kept, headless
 
 
 def _run_in_subprocess(path: Path) -> float:

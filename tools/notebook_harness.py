@@ -30,6 +30,7 @@ SMOKE_PARAMETERS = {"SMOKE": True, "DATA_SOURCE": "synthetic"}
 FULL_PARAMETERS = {"SMOKE": False, "DATA_SOURCE": "real"}
 SMOKE_BUDGET_S = 60.0
 NOTEBOOK_SECONDS = "notebook_seconds"  # user property carrying (name, mode, seconds)
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -89,7 +90,8 @@ def kernel_environment(notebook: Path, mode: str, results_dir: Path) -> dict[str
         "COURSE_NOTEBOOK": notebook.stem,
         "COURSE_MODE": mode,
         "COURSE_RESULTS_DIR": str(results_dir),
-        "MPLBACKEND": "Agg",
+        # Headless, and figures still land in the executed copy (plain Agg would drop them).
+        "MPLBACKEND": INLINE_BACKEND,
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
     if mode == "smoke" and not os.environ.get("COURSE_DATA_DIR"):

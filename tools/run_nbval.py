@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     env = dict(os.environ)
     env.update({
-        "MPLBACKEND": "Agg",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "COURSE_MODE": "smoke",
         "COURSE_RESULTS_DIR": str(ROOT / "build" / "nbval" / "results"),
     })
