@@ -11,7 +11,8 @@ The pieces of the coursework the lesson follows, one small function each:
   id, which also keeps every window of a recording together) never crosses two splits, and
   :func:`leak_report` measures how much a naive split leaks;
 - :func:`spectrogram` computes the log-magnitude STFT with the coursework's frame 255 and
-  step 128, so 4 s at 16 kHz give shape (500, 129);
+  step 128, so 4 s at 16 kHz give shape (500, 129), and :func:`standardize_windows`
+  removes each window's gain;
 - :func:`build_conv_lstm` (101,156 parameters) and :func:`build_cnn` (766,887 parameters)
   rebuild the coursework's two models.
 """
@@ -44,6 +45,7 @@ __all__ = [
     "spectrogram_shape",
     "spectrogram",
     "spectrograms",
+    "standardize_windows",
     "build_conv_lstm",
     "build_cnn",
 ]
@@ -119,20 +121,40 @@ def noise_threshold(values: Sequence[float] | np.ndarray, k: float = 2.5) -> flo
 
 
 # ------------------------------------------------------------------------------ splits
-def grouped_splits(groups: Sequence | np.ndarray, *, val_size: float = 0.15,
-                   test_size: float = 0.15, seed: int = 0
+def grouped_splits(groups: Sequence | np.ndarray, *, labels: Sequence | np.ndarray | None = None,
+                   val_size: float = 0.15, test_size: float = 0.15, seed: int = 0
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Indices (train, val, test) with every group on one side only.
 
-    Sizes are fractions of the groups. Uses ``course_utils.splits.group_train_test_split``
-    twice and checks the result with ``assert_group_disjoint``.
+    Without ``labels``, sizes are fractions of the groups
+    (``course_utils.splits.group_train_test_split`` twice). With ``labels``, scikit-learn's
+    ``StratifiedGroupKFold`` also keeps the class proportions similar in the three parts;
+    then each part is one fold, so sizes are rounded to ``1 / k`` (0.15 -> one of 7 folds).
+    Either way the result is checked with ``assert_group_disjoint``.
     """
     groups = np.asarray(groups)
     if not (0 < val_size < 1 and 0 < test_size < 1 and val_size + test_size < 1):
         raise ValueError("`val_size` y `test_size` son fracciones positivas que suman menos de 1.")
-    rest, test = splits.group_train_test_split(groups, test_size=test_size, seed=seed)
-    inner_val = val_size / (1 - test_size)
-    train_r, val_r = splits.group_train_test_split(groups[rest], test_size=inner_val, seed=seed)
+    if labels is None:
+        rest, test = splits.group_train_test_split(groups, test_size=test_size, seed=seed)
+        inner_val = val_size / (1 - test_size)
+        train_r, val_r = splits.group_train_test_split(groups[rest], test_size=inner_val, seed=seed)
+    else:
+        from sklearn.model_selection import StratifiedGroupKFold
+
+        labels = np.asarray(labels)
+        if labels.shape != groups.shape:
+            raise ValueError("`labels` y `groups` deben tener el mismo largo.")
+
+        def one_fold(idx: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
+            k = max(2, round(1 / size))
+            folds = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
+            keep, held = next(folds.split(np.zeros(len(idx)), labels[idx], groups[idx]))
+            return np.sort(keep), np.sort(held)
+
+        rest, test = one_fold(np.arange(len(groups)), test_size)
+        train_r, val_r = one_fold(rest, val_size / (1 - test_size))
+        test = np.sort(test)
     train, val = rest[train_r], rest[val_r]
     splits.assert_group_disjoint(groups, train, val, test)
     return train, val, test
@@ -202,9 +224,28 @@ def spectrograms(chunks: np.ndarray, *, batch_size: int = 256, dtype: Any = np.f
     return out
 
 
+def standardize_windows(x: np.ndarray, *, eps: float = 1e-6, batch_size: int = 512) -> np.ndarray:
+    """Standardize every example by its own mean and standard deviation, in place.
+
+    A log spectrogram shifts as a whole when the recording is louder or softer; removing each
+    window's mean and dividing by its spread keeps the spectral shape and drops the gain. It
+    uses no statistics of other examples, so it cannot leak between splits. Works in batches
+    so a large ``float16`` array is never copied whole; returns ``x``.
+    """
+    if x.ndim < 2 or len(x) == 0:
+        raise ValueError(f"Se esperaba un lote de ejemplos (n, ...); la forma es {x.shape}.")
+    axes = tuple(range(1, x.ndim))
+    for start in range(0, len(x), batch_size):
+        block = x[start:start + batch_size].astype(np.float32)
+        mean = block.mean(axis=axes, keepdims=True)
+        std = block.std(axis=axes, keepdims=True)
+        x[start:start + batch_size] = (block - mean) / (std + eps)
+    return x
+
+
 # ------------------------------------------------------------------------------ models
 def build_conv_lstm(input_shape: tuple[int, int] = (500, 129), n_classes: int = 4, *,
-                    dropout: float = 0.3, name: str = "conv1d_lstm"):
+                    dropout: float = 0.2, name: str = "conv1d_lstm"):
     """The coursework's recurrent model: Conv1D + LSTM on (frames, bins), logits out.
 
     Conv1D 64 (k=3) -> MaxPool 3 -> Dropout -> Conv1D 128 (k=3) -> MaxPool 3 -> Dropout ->

@@ -139,6 +139,33 @@ def test_grouped_splits_keep_groups_together():
         lid.grouped_splits(groups, val_size=0.6, test_size=0.5)
 
 
+def test_grouped_splits_can_stratify_by_label():
+    groups = np.repeat(np.arange(84), 2)  # 84 sentences, two windows each
+    labels = np.repeat(np.arange(84) % 4, 2)  # 21 sentences per class
+    train, val, test = lid.grouped_splits(groups, labels=labels, seed=1)
+    assert sorted(np.concatenate([train, val, test]).tolist()) == list(range(168))
+    for part in (val, test):
+        assert np.bincount(labels[part], minlength=4).tolist() == [6, 6, 6, 6]  # balanced
+        assert not set(groups[part]) & set(groups[train])
+    assert not set(groups[val]) & set(groups[test])
+    assert len(test) == 24  # one fold of 7
+    with pytest.raises(ValueError, match="largo"):
+        lid.grouped_splits(groups, labels=labels[:-1])
+
+
+def test_standardize_windows_removes_gain_in_place():
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=(3, 50, 129)).astype(np.float32)
+    x = np.concatenate([base, base * 3 + 7]).astype(np.float16)
+    out = lid.standardize_windows(x, batch_size=2)
+    assert out is x and x.dtype == np.float16
+    np.testing.assert_allclose(x[:3].astype(np.float32), x[3:].astype(np.float32), atol=1e-2)
+    np.testing.assert_allclose(x.astype(np.float32).mean(axis=(1, 2)), 0, atol=1e-2)
+    np.testing.assert_allclose(x.astype(np.float32).std(axis=(1, 2)), 1, atol=1e-2)
+    with pytest.raises(ValueError):
+        lid.standardize_windows(np.zeros(3))
+
+
 def test_leak_report_counts_shared_recordings_and_ids():
     table = pd.DataFrame({"recording": [0, 0, 1, 2, 3, 3], "id": [7, 7, 7, 8, 9, 9]})
     report = lid.leak_report(table, train=[0, 3, 4], test=[1, 2, 5])
