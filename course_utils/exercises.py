@@ -20,6 +20,7 @@ Modules in ``course_utils.checks`` are discovered automatically.
 from __future__ import annotations
 
 import importlib
+import numbers
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -141,6 +142,33 @@ def _run_checker(item: Exercise, answer: Any) -> str | None:
     if verdict is False or not str(verdict).strip():
         return "la respuesta no es correcta."
     return str(verdict)
+
+
+def as_number(answer: Any, example: str = "3.14") -> float:
+    """``answer`` as a float, or ``Wrong`` with a Spanish explanation (for checkers)."""
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise Wrong(f"escribe un número (por ejemplo {example}), no {type(answer).__name__}.")
+    return float(answer)
+
+
+def as_integer(answer: Any, what: str = "la respuesta") -> int:
+    """``answer`` as an int (7 or 7.0), or ``Wrong`` with a Spanish explanation (for checkers)."""
+    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+        raise Wrong(f"{what} debe ser un número entero, no {type(answer).__name__}.")
+    if float(answer) != int(answer):
+        raise Wrong(f"{what} debe ser un número entero; recibí {answer!r}.")
+    return int(answer)
+
+
+def feedback(exercise_id: str, answer: Any) -> str | None:
+    """The checker's verdict without printing: None when correct, else the explanation.
+
+    Raises KeyError for an unknown id (``check`` prints a message instead).
+    """
+    item = get(exercise_id)
+    if item is None:
+        raise KeyError(f"{exercise_id} is not a registered exercise")
+    return _run_checker(item, answer)
 
 
 def check(exercise_id: str, answer: Any) -> bool:

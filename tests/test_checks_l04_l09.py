@@ -8,12 +8,7 @@ import pytest
 import course_utils
 from course_utils import exercises
 
-
-def verdict(exercise_id: str, answer) -> str | None:
-    """The checker's message (None when correct), through the public framework."""
-    item = exercises.get(exercise_id)
-    assert item is not None, f"{exercise_id} is not registered"
-    return exercises._run_checker(item, answer)
+verdict = exercises.feedback
 
 
 def test_all_exercises_are_registered():

@@ -146,6 +146,7 @@ def test_pack_prints_size_sha_and_snippet_and_round_trips(tmp_path):
     with zipfile.ZipFile(archive) as zf:
         assert sorted(zf.namelist()) == ["features/x.npy", "labels.csv"]
     again = run_cli("pack", str(src), "--name", "mis_datos", "--out", str(tmp_path / "out2"))
+    assert again.returncode == 0, again.stderr
     assert file_hash(tmp_path / "out2" / "mis_datos.zip") == file_hash(archive)  # deterministic
 
 

@@ -107,3 +107,20 @@ def test_public_api_is_exported_lazily():
 def test_lesson_00_checker(capsys, answer, expected, fragment):
     assert check("00.muestras", answer) is expected
     assert fragment in capsys.readouterr().out
+
+
+def test_number_helpers_for_checkers():
+    assert exercises.as_number(3) == 3.0 and exercises.as_integer(7.0) == 7
+    for bad in ("3", True, [1]):
+        with pytest.raises(exercises.Wrong, match="número"):
+            exercises.as_number(bad)
+    with pytest.raises(exercises.Wrong, match="entero"):
+        exercises.as_integer(2.5)
+
+
+def test_feedback_returns_the_verdict_without_printing(capsys):
+    assert exercises.feedback("01.alias", 2000) is None
+    assert "Nyquist" in exercises.feedback("01.alias", 6000)
+    assert capsys.readouterr().out == ""
+    with pytest.raises(KeyError):
+        exercises.feedback("99.nada", 1)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Wrong, exercise
+from course_utils.exercises import Wrong, as_number, exercise
 
 SR = 8000
 TONE_HZ = 6000
@@ -16,16 +15,12 @@ HOP = 128
 AMPLITUDE_RATIO = 0.5
 
 
-def _number(answer: Any) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        raise Wrong(f"escribe un número (por ejemplo 1234.5), no {type(answer).__name__}.")
-    return float(answer)
 
 
 @exercise("01.alias", hint="lo que supera Nyquist (sr/2) se refleja: busca el tono por debajo de 4000 Hz con las mismas muestras.")
 def alias_frequency(answer: Any) -> str | None:
     """A 6000 Hz tone sampled at 8000 Hz folds back to 2000 Hz."""
-    value = _number(answer)
+    value = as_number(answer)
     if abs(value - abs(SR - TONE_HZ)) < 1:
         return None
     if abs(value - TONE_HZ) < 1:
@@ -41,7 +36,7 @@ def alias_frequency(answer: Any) -> str | None:
 @exercise("01.frames", hint="con center=True, librosa agrega un frame: 1 + muestras // hop_length.")
 def stft_frames(answer: Any) -> str | None:
     """1 s at 8 kHz with hop 128 and center=True has 1 + 8000 // 128 = 63 frames."""
-    value = _number(answer)
+    value = as_number(answer)
     expected = 1 + SR // HOP
     if value == expected:
         return None
@@ -57,7 +52,7 @@ def stft_frames(answer: Any) -> str | None:
 @exercise("01.resolucion", hint="cada bin de la FFT mide sr / n_fft hercios.")
 def frequency_resolution(answer: Any) -> str | None:
     """A 512-point FFT at 8 kHz has bins 8000 / 512 = 15.625 Hz apart."""
-    value = _number(answer)
+    value = as_number(answer)
     expected = SR / N_FFT
     if abs(value - expected) < 1e-3:
         return None

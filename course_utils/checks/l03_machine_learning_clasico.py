@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
 import unicodedata
 from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Wrong, exercise
+from course_utils.exercises import Wrong, as_number, exercise
 
 #: Labels of the 5 nearest neighbours of the query point, nearest first (shown in the lesson).
 NEIGHBOURS = ("estrella", "triángulo", "triángulo", "estrella", "estrella")
@@ -26,10 +25,6 @@ def _plain(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _number(answer: Any) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        raise Wrong("escribe un número (por ejemplo 0.5), no un texto ni una lista.")
-    return float(answer)
 
 
 def _vote(k: int) -> str:
@@ -61,7 +56,7 @@ def neighbours(answer: Any) -> str | None:
                          "con momentos poblacionales (dividiendo entre n).")
 def ccc_by_hand(answer: Any) -> str | None:
     """Lin's CCC of CCC_TRUE vs CCC_PRED (predictions shifted by +1): 5/7 ≈ 0.714."""
-    value = _number(answer)
+    value = as_number(answer)
     x, y = np.array(CCC_TRUE), np.array(CCC_PRED)
     expected = 2 * np.cov(x, y, ddof=0)[0, 1] / (x.var() + y.var() + (x.mean() - y.mean()) ** 2)
     if abs(value - expected) < 0.01:
@@ -84,7 +79,7 @@ def macro_f1(answer: Any) -> str | None:
     """Macro F1 of F1_TRUE vs F1_PRED: (8/9 + 2/3) / 2 = 7/9 ≈ 0.778."""
     from sklearn.metrics import accuracy_score, f1_score
 
-    value = _number(answer)
+    value = as_number(answer)
     if abs(value - f1_score(F1_TRUE, F1_PRED, average="macro")) < 0.005:
         return None
     if abs(value - accuracy_score(F1_TRUE, F1_PRED)) < 0.005:

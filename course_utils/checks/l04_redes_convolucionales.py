@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
 
 from course_utils.convolution import conv2d_loops, max_pool2d, output_size
-from course_utils.exercises import Wrong, exercise
+from course_utils.exercises import Wrong, as_integer, exercise
 
 #: (N, F, P, S) of the three cases of exercise 04.tamanos.
 SIZE_CASES = ((28, 5, 2, 1), (32, 3, 0, 2), (227, 11, 0, 4))
@@ -25,10 +24,6 @@ POOL_X = np.array([[3, 1, 0, 2], [4, 8, 1, 1], [0, 2, 5, 7], [6, 1, 3, 0]])
 PARAM_CASE = {"filters": 64, "f": 3, "channels": 32}
 
 
-def _integer(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or float(value) != int(value):
-        raise Wrong(f"{what} debe ser un número entero; recibí {value!r}.")
-    return int(value)
 
 
 def _matrix(answer: Any) -> np.ndarray:
@@ -46,7 +41,7 @@ def output_sizes(answer: Any) -> str | None:
         raise Wrong(f"responde con una tupla de {len(SIZE_CASES)} enteros, uno por caso.")
     problems = []
     for k, (value, (n, f, p, s)) in enumerate(zip(answer, SIZE_CASES), start=1):
-        got = _integer(value, f"la respuesta del caso {k}")
+        got = as_integer(value, f"la respuesta del caso {k}")
         expected = output_size(n, f, p, s)
         if got == expected:
             continue
@@ -100,7 +95,7 @@ def pooling(answer: Any) -> str | None:
 @exercise("04.parametros", hint="cada filtro tiene F × F × canales pesos más un sesgo.")
 def conv_parameters(answer: Any) -> str | None:
     """Conv2D with 64 filters 3x3 over 32 channels: 3*3*32*64 + 64 = 18,496."""
-    got = _integer(answer, "la respuesta")
+    got = as_integer(answer, "la respuesta")
     c = PARAM_CASE
     weights = c["f"] * c["f"] * c["channels"] * c["filters"]
     if got == weights + c["filters"]:

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
-from course_utils.exercises import Wrong, exercise
+from course_utils.exercises import Wrong, as_integer, exercise
 from course_utils.keyword_models import SEED_BLOCKS, conv_lengths
 
 FLATTEN_INPUT = 16_000  # 1 s at 16 kHz through the 'same'-padded network
 
 
-def _integer(answer: Any) -> int:
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        raise Wrong(f"escribe un número entero, no {type(answer).__name__}.")
-    if float(answer) != int(answer):
-        raise Wrong("la respuesta es un número entero de valores.")
-    return int(answer)
 
 
 @exercise("06.flatten", hint="con relleno 'same' cada bloque solo divide la longitud por 4 "
                              "(parte entera); al final multiplica por los 256 canales.")
 def flatten_size(answer: Any) -> str | None:
     """16,000 samples: 4000, 1000, 250, 62, 15, 3 positions x 256 channels = 768."""
-    value = _integer(answer)
+    value = as_integer(answer)
     lengths = conv_lengths(FLATTEN_INPUT, padding="same")
     channels = SEED_BLOCKS[-1][0]
     expected = lengths[-1] * channels
@@ -44,7 +37,7 @@ def flatten_size(answer: Any) -> str | None:
                                 "del filtro; la BatchNorm entrena γ y β por canal.")
 def first_block_parameters(answer: Any) -> str | None:
     """Conv1d(1, 32, 100, bias=False): 3,200 weights; BatchNorm(32): 64 trainable (γ, β)."""
-    value = _integer(answer)
+    value = as_integer(answer)
     filters, kernel = SEED_BLOCKS[0]
     conv = 1 * filters * kernel
     expected = conv + 2 * filters

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Wrong, exercise
+from course_utils.exercises import Wrong, as_number, exercise
 
 LOSS_NATS = 1.5
 WORD_LOSS = 5.2
@@ -16,10 +15,6 @@ N_WORDS = 2000
 N_CHARS = 10_400
 
 
-def _number(answer: Any) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        raise Wrong(f"escribe un número (por ejemplo 3.14), no {type(answer).__name__}.")
-    return float(answer)
 
 
 def _as_list(value: Any) -> list:
@@ -90,7 +85,7 @@ def temperature(answer: Any) -> str | None:
 @exercise("08.perplejidad", hint="la pérdida de Keras está en nats (logaritmo natural): perplejidad = e ** pérdida.")
 def perplexity(answer: Any) -> str | None:
     """Perplexity of a loss of 1.5 nats per character: e ** 1.5 = 4.48."""
-    value = _number(answer)
+    value = as_number(answer)
     if abs(value - math.exp(LOSS_NATS)) < 0.01:
         return None
     if abs(value - 2 ** LOSS_NATS) < 0.01:
@@ -105,7 +100,7 @@ def perplexity(answer: Any) -> str | None:
 @exercise("08.bpc", hint="bits totales = pérdida × palabras / ln 2; divídelos por los caracteres del mismo texto.")
 def bits_per_char(answer: Any) -> str | None:
     """5.2 nats per word over 2,000 words of a 10,400-character text: 1/ln 2 = 1.443 bits/char."""
-    value = _number(answer)
+    value = as_number(answer)
     expected = WORD_LOSS * N_WORDS / (N_CHARS * math.log(2))
     if abs(value - expected) < 0.005:
         return None

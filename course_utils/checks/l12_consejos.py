@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
-from course_utils.exercises import Wrong, exercise
+from course_utils.exercises import Wrong, as_number, exercise
 
 BASE_BATCH = 128
 BASE_RATE = 1e-3
@@ -17,16 +16,12 @@ WARMUP = 100
 TOTAL = 1000
 
 
-def _number(answer: Any) -> float:
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        raise Wrong(f"escribe un número (por ejemplo 0.001), no {type(answer).__name__}.")
-    return float(answer)
 
 
 @exercise("12.tasa_lote", hint="si el lote se multiplica por k, la tasa también se multiplica por k.")
 def scaled_rate(answer: Any) -> str | None:
     """Linear scaling: 1e-3 at batch 128 -> 4e-3 at batch 512."""
-    value = _number(answer)
+    value = as_number(answer)
     k = 512 / BASE_BATCH
     if math.isclose(value, BASE_RATE * k, rel_tol=1e-6):
         return None
@@ -47,7 +42,7 @@ def total_steps(answer: Any) -> str | None:
     if set(answer) != {32, 128, 512}:
         return f"el diccionario debe tener exactamente las claves 32, 128 y 512; tiene {sorted(answer, key=str)}."
     for batch in (32, 128, 512):
-        value = _number(answer[batch])
+        value = as_number(answer[batch])
         expected = math.ceil(N_TRAIN / batch) * EPOCHS
         if value == expected:
             continue
@@ -82,7 +77,7 @@ def cosine_with_warmup(answer: Any) -> str | None:
         return f"tu función falló ({type(exc).__name__}: {exc})."
     if any(v is None for v in got.values()):
         return "tu función no devuelve nada en algún paso: agrega `return ...` en cada tramo."
-    got = {s: _number(v) for s, v in got.items()}
+    got = {s: as_number(v) for s, v in got.items()}
     if all(math.isclose(got[s], _reference(s), rel_tol=1e-6, abs_tol=1e-12) for s in probes):
         return None
     if math.isclose(got[0], PEAK, rel_tol=1e-6):
