@@ -264,43 +264,41 @@ def activation_model(model, layer_names: Sequence[str]):
 
 
 # -------------------------------------------------------------------------- figures
-def plot_filters(kernel: np.ndarray, *, title: str, max_filters: int = 32, cols: int = 8):
-    """Show first-layer filters (f, f, 3, K) as small RGB images, each rescaled to [0, 1]."""
+def _image_grid(images: list[np.ndarray], labels: list[str], *, title: str, cols: int):
+    """Small images in a grid of ``cols`` columns, axes hidden; returns the figure."""
     import matplotlib.pyplot as plt
 
-    kernel = np.asarray(kernel)
-    if kernel.ndim != 4:
-        raise ValueError(f"Se esperaban filtros (f, f, canales, K); la forma es {kernel.shape}.")
-    k = min(kernel.shape[3], max_filters)
-    rows = int(np.ceil(k / cols))
+    rows = max(1, int(np.ceil(len(images) / cols)))
     fig, axes = plt.subplots(rows, cols, figsize=(1.2 * cols, 1.3 * rows + 0.6), squeeze=False)
     for idx, ax in enumerate(axes.flat):
         ax.axis("off")
-        if idx >= k:
-            continue
-        w = kernel[:, :, :, idx]
-        w = (w - w.min()) / (np.ptp(w) + 1e-12)
-        ax.imshow(w if w.shape[2] == 3 else w[:, :, 0], cmap=None if w.shape[2] == 3 else "gray",
-                  interpolation="nearest")
-        ax.set_title(f"filtro {idx}", fontsize=7)
+        if idx < len(images):
+            image = images[idx]
+            ax.imshow(image, cmap=None if image.ndim == 3 else "gray", interpolation="nearest")
+            ax.set_title(labels[idx], fontsize=7)
     fig.suptitle(title)
     return fig
 
 
+def plot_filters(kernel: np.ndarray, *, title: str, max_filters: int = 32, cols: int = 8):
+    """Show first-layer filters (f, f, 3, K) as small RGB images, each rescaled to [0, 1]."""
+    kernel = np.asarray(kernel)
+    if kernel.ndim != 4:
+        raise ValueError(f"Se esperaban filtros (f, f, canales, K); la forma es {kernel.shape}.")
+    images = []
+    for idx in range(min(kernel.shape[3], max_filters)):
+        w = kernel[:, :, :, idx]
+        w = (w - w.min()) / (np.ptp(w) + 1e-12)
+        images.append(w if w.shape[2] == 3 else w[:, :, 0])
+    return _image_grid(images, [f"filtro {i}" for i in range(len(images))], title=title, cols=cols)
+
+
 def plot_feature_maps(maps: np.ndarray, *, title: str, max_maps: int = 16, cols: int = 8):
     """Show the channels of one feature map (H, W, K) as grey images (bright = strong response)."""
-    import matplotlib.pyplot as plt
-
     maps = np.asarray(maps)
     if maps.ndim != 3:
         raise ValueError(f"Se esperaba un mapa (alto, ancho, canales); la forma es {maps.shape}.")
     k = min(maps.shape[2], max_maps)
-    rows = int(np.ceil(k / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(1.2 * cols, 1.3 * rows + 0.6), squeeze=False)
-    for idx, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if idx < k:
-            ax.imshow(maps[:, :, idx], cmap="gray", interpolation="nearest")
-            ax.set_title(f"canal {idx}", fontsize=7)
-    fig.suptitle(f"{title} ({maps.shape[0]}×{maps.shape[1]} píxeles por mapa)")
-    return fig
+    return _image_grid([maps[:, :, i] for i in range(k)], [f"canal {i}" for i in range(k)],
+                       title=f"{title} ({maps.shape[0]}×{maps.shape[1]} píxeles por mapa)",
+                       cols=cols)
