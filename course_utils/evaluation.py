@@ -102,6 +102,7 @@ def plot_history(history: Any, *, title: str, metrics: Sequence[str] = ("loss", 
     """Training and validation curves of a Keras ``History`` (or its ``.history`` dict),
     one panel per metric; returns the figure."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     logs: Mapping[str, Sequence[float]] = getattr(history, "history", history)
     shown = [m for m in metrics if m in logs]
@@ -116,6 +117,7 @@ def plot_history(history: Any, *, title: str, metrics: Sequence[str] = ("loss", 
         if f"val_{metric}" in logs:
             ax.plot(epochs, logs[f"val_{metric}"], marker="s", label="validación")
         ax.set_xlabel("Época")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(names.get(metric, metric))
         ax.set_title(names.get(metric, metric).capitalize())
         ax.legend()

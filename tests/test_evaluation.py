@@ -57,6 +57,8 @@ def test_plots_are_labelled():
     fig = ev.plot_history({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8]},
                           title="Curvas")
     assert len(fig.axes) == 2 and fig.axes[0].get_xlabel() == "Época"
+    ticks = fig.axes[0].get_xticks()
+    assert all(float(t).is_integer() for t in ticks)  # whole epochs only
     with pytest.raises(ValueError, match="métricas"):
         ev.plot_history({"mae": [1.0]}, title="x")
     table = pd.DataFrame({"modelo": ["a", "b"], "accuracy": [0.9, 0.6]})
