@@ -302,12 +302,32 @@ def test_local_folder_path_is_checked_against_layout(env, tmp_path):
     write_manifest(env["manifests"], env["archive"], [])
     folder = tmp_path / "mine" / "toy-1.0" / "recordings"
     folder.mkdir(parents=True)
+    (folder / "0_a_0.wav").write_bytes(b"RIFF")
     assert data.fetch(NAME, path=tmp_path / "mine") == tmp_path / "mine" / "toy-1.0"
-    with pytest.raises(data.LayoutError, match="recordings"):
+    (tmp_path / "elsewhere").mkdir()
+    with pytest.raises(data.LayoutError, match="falta recordings"):
         data.fetch(NAME, path=tmp_path / "elsewhere")
+
+
+def test_source_may_be_a_folder_with_or_without_the_root(env, tmp_path, capsys):
+    write_manifest(env["manifests"], env["archive"], [])
+    root = tmp_path / "copy" / "toy-1.0"
+    (root / "recordings").mkdir(parents=True)
+    (root / "recordings" / "0_a_0.wav").write_bytes(b"RIFF")
+    assert data.fetch(NAME, source=str(tmp_path / "copy")) == root
+    assert data.fetch(NAME, source=root) == root  # a Path naming the root itself
+    assert "Uso tu carpeta" in capsys.readouterr().out
+    assert not list(env["cache"].rglob("*.tar.gz"))  # nothing downloaded
+
+
+def test_folder_source_with_an_empty_expected_folder_is_refused(env, tmp_path):
+    write_manifest(env["manifests"], env["archive"], [])
+    (tmp_path / "copy" / "recordings").mkdir(parents=True)
+    with pytest.raises(data.LayoutError, match="recordings está vacía"):
+        data.fetch(NAME, source=tmp_path / "copy")
 
 
 def test_unknown_source_value_is_explained(env):
     write_manifest(env["manifests"], env["archive"], [])
-    with pytest.raises(ValueError, match="synthetic"):
+    with pytest.raises(data.LayoutError, match="No existe la carpeta .*internet.*'synthetic'"):
         data.fetch(NAME, source="internet")

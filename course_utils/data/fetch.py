@@ -28,7 +28,7 @@ class UnverifiedDownloadWarning(UserWarning):
 
 def fetch(
     name: str,
-    source: str = "real",
+    source: str | os.PathLike = "real",
     *,
     path: str | os.PathLike | None = None,
     synthetic_params: dict[str, Any] | None = None,
@@ -39,18 +39,16 @@ def fetch(
     - ``source="real"``: downloads every file of the manifest once (mirror first, then each
       source), checks size and checksum, extracts safely, and caches; later calls return at once.
     - ``source="synthetic"``: builds (once) the small deterministic twin with the real layout.
-    - ``path``: use a folder you already have (checked against the manifest's layout).
+    - ``source=<folder>`` (a path, or ``path=<folder>``): use a copy you already have (Kaggle
+      input, Google Drive, a classroom share), checked against the manifest's layout.
     """
     manifest = load_manifest(name)
+    if path is None and is_folder_source(source):
+        path = source
     if path is not None:
-        return _use_local_folder(manifest, Path(path))
+        return _use_local_folder(manifest, Path(path), quiet=quiet)
     if source == "synthetic":
         return build_twin(manifest, synthetic_params, quiet=quiet)
-    if source != "real":
-        raise ValueError(
-            f"source debe ser 'real' o 'synthetic', no {source!r}. "
-            "Usa 'synthetic' para practicar sin red."
-        )
     target = cache.dataset_dir(manifest.name)
     with cache.dataset_lock(manifest.name):
         if not _installed(manifest, target):
@@ -188,11 +186,31 @@ def _check_layout(manifest: Manifest, root: Path) -> None:
         )
 
 
-def _use_local_folder(manifest: Manifest, folder: Path) -> Path:
+def is_folder_source(source: str | os.PathLike) -> bool:
+    """True when ``source`` names a folder rather than ``"real"`` or ``"synthetic"``."""
+    return not (isinstance(source, str) and source in SOURCES)
+
+
+def _use_local_folder(manifest: Manifest, folder: Path, quiet: bool = False) -> Path:
     folder = folder.expanduser().resolve()
+    if not folder.is_dir():
+        raise LayoutError(
+            f"No existe la carpeta {folder}. DATA_SOURCE (o source) debe ser 'real', "
+            f"'synthetic' o la ruta de una carpeta con «{manifest.title}»; revisa la ruta "
+            "(en Colab, monta primero Google Drive)."
+        )
     for candidate in (folder / manifest.root, folder):
         if _layout_ok(manifest, candidate):
-            print(f"Uso tu carpeta local de «{manifest.title}»: {candidate}")
+            empty = [e for e in manifest.expect
+                     if (candidate / e).is_dir() and not any((candidate / e).iterdir())]
+            if empty:
+                raise LayoutError(
+                    f"La carpeta {candidate} tiene la estructura de «{manifest.title}», pero "
+                    f"{', '.join(empty)} está vacía. Copia ahí los archivos del conjunto "
+                    f"(estructura esperada: {manifest.layout})."
+                )
+            if not quiet:
+                print(f"Uso tu carpeta de «{manifest.title}»: {candidate}")
             return candidate
     _check_layout(manifest, folder / manifest.root)
     raise AssertionError("unreachable")  # pragma: no cover
