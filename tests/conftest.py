@@ -1,4 +1,4 @@
-"""Shared pytest set-up: the ``full`` selection switch and the per-notebook timing table."""
+"""Shared pytest set-up: the ``full`` and ``real`` selection switches and the notebook timing table."""
 
 from __future__ import annotations
 
@@ -18,18 +18,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _full_selected(config: pytest.Config) -> bool:
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "real: real files of a classroom mirror (COURSE_DATA_MIRROR; `make test-real`)")
+
+
+def _selected(config: pytest.Config, marker: str) -> bool:
+    """Tests marked ``marker`` run only when asked for (``-m marker``, or ``--full``)."""
     markexpr = config.getoption("markexpr", default="") or ""
-    return config.getoption("--full") or ("full" in markexpr and "not full" not in markexpr)
+    if marker == "full" and config.getoption("--full"):
+        return True
+    return marker in markexpr and f"not {marker}" not in markexpr
+
+
+OPT_IN = {
+    "full": "full run: use `make test-full` or `pytest -m full`",
+    "real": "real-data run: use `make test-real` or `pytest -m real`",
+}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if _full_selected(config):
-        return
-    skip = pytest.mark.skip(reason="full run: use `make test-full` or `pytest -m full`")
-    for item in items:
-        if "full" in item.keywords:
-            item.add_marker(skip)
+    for marker, reason in OPT_IN.items():
+        if _selected(config, marker):
+            continue
+        skip = pytest.mark.skip(reason=reason)
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(skip)
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
@@ -48,9 +63,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
     tr = terminalreporter
     tr.write_sep("=", "notebook timings")
     width = max(len(n) for n, *_ in _timings)
-    tr.write_line(f"{'notebook'.ljust(width)}  mode   seconds  result")
+    mode_width = max(5, *(len(m) for _, m, *_ in _timings))
+    tr.write_line(f"{'notebook'.ljust(width)}  {'mode'.ljust(mode_width)}  seconds  result")
     for notebook, mode, seconds, outcome in sorted(_timings):
         flag = "  over the smoke budget" if mode == "smoke" and seconds > SMOKE_BUDGET_S else ""
-        tr.write_line(f"{notebook.ljust(width)}  {mode:<5}  {seconds:7.1f}  {outcome}{flag}")
+        tr.write_line(f"{notebook.ljust(width)}  {mode:<{mode_width}}  {seconds:7.1f}  {outcome}{flag}")
     total = sum(seconds for _, _, seconds, _ in _timings if seconds == seconds)  # skip NaN
-    tr.write_line(f"{'total (sum over workers)'.ljust(width)}         {total:7.1f}")
+    tr.write_line(f"{'total (sum over workers)'.ljust(width)}  {'':<{mode_width}}  {total:7.1f}")

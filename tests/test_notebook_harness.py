@@ -8,12 +8,17 @@ import nbformat
 import pytest
 
 from tools.notebook_harness import (
+    REAL_DATASETS,
+    REAL_RUNS,
     SMOKE_PARAMETERS,
     NotebookFailure,
     check_thresholds,
     kernel_environment,
+    real_data_mirror,
     run_notebook,
+    run_parameters,
     select_shard,
+    thresholds_for,
 )
 
 
@@ -103,6 +108,65 @@ def test_thresholds():
     assert "seconds = 30 is above the maximum 10" in problems
     assert any(p.startswith("auc: not recorded") for p in problems)
     assert check_thresholds({"x": {"minimum": 1}}, {"x": 2}) == ["x: unknown threshold keys ['minimum'] (use min/max)"]
+
+
+def test_each_mode_has_its_parameters_and_thresholds():
+    assert run_parameters("smoke") == {"SMOKE": True, "DATA_SOURCE": "synthetic"}
+    assert run_parameters("full") == {"SMOKE": False, "DATA_SOURCE": "real"}
+    assert run_parameters("real-smoke") == {"SMOKE": True, "DATA_SOURCE": "real"}
+    metadata = {"course": {"thresholds": {"acc": {"min": 0.9}},
+                           "thresholds_real_smoke": {"loss_drop": {"min": 0}}}}
+    assert thresholds_for(metadata, "full") == {"acc": {"min": 0.9}}
+    assert thresholds_for(metadata, "real-smoke") == {"loss_drop": {"min": 0}}
+    assert thresholds_for(metadata, "smoke") == {}
+    assert thresholds_for({}, "real-smoke") == {}
+
+
+def _mirror_files() -> list[str]:
+    from course_utils.data import load_manifest
+
+    return [spec.filename for name in REAL_DATASETS for spec in load_manifest(name).files]
+
+
+def test_real_data_mirror_needs_every_file(tmp_path):
+    checkout = tmp_path / "repo"
+    checkout.mkdir()
+    mirror, why = real_data_mirror({}, root=checkout)  # no ../shared/data beside this checkout
+    assert mirror is None
+    assert why.startswith("make test-real: se omite") and "\n" not in why
+    assert str(tmp_path / "shared" / "data") in why and all(name in why for name in _mirror_files())
+
+    shared = tmp_path / "shared" / "data"
+    shared.mkdir(parents=True)
+    first, *others = _mirror_files()
+    (shared / first).write_bytes(b"x")
+    mirror, why = real_data_mirror({}, root=checkout)
+    assert mirror is None and first not in why and all(name in why for name in others)
+    for name in others:
+        (shared / name).write_bytes(b"x")
+    assert real_data_mirror({}, root=checkout)[0] == str(shared.resolve())
+
+
+def test_real_data_mirror_from_the_environment(tmp_path):
+    folder = tmp_path / "aula"
+    folder.mkdir()
+    for name in _mirror_files():
+        (folder / name).write_bytes(b"x")
+    assert real_data_mirror({"COURSE_DATA_MIRROR": str(folder)}, root=tmp_path / "x")[0] == str(folder)
+    # relative to the checkout's root, not to the current folder
+    assert real_data_mirror({"COURSE_DATA_MIRROR": "aula"}, root=tmp_path)[0] == str(folder)
+    mirror, why = real_data_mirror({"COURSE_DATA_MIRROR": str(tmp_path / "vacío")}, root=tmp_path)
+    assert mirror is None and "COURSE_DATA_MIRROR" in why
+    url = "http://aula.example:8000/"
+    assert real_data_mirror({"COURSE_DATA_MIRROR": url}, root=tmp_path)[0] == url
+
+
+def test_real_runs_name_existing_lessons():
+    from tools.notebook_harness import NOTEBOOK_DIR
+
+    lessons = {p.stem for p in NOTEBOOK_DIR.glob("*.ipynb")}
+    assert set(REAL_RUNS) <= lessons
+    assert set(REAL_RUNS.values()) <= {"full", "real-smoke"}
 
 
 def test_shards_partition_the_notebooks():

@@ -3,6 +3,8 @@
 Default (smoke): ``SMOKE=True, DATA_SOURCE="synthetic"``, CPU, seconds per lesson.
 ``full`` (``make test-full``): real data and full parameters, then the recorded
 figures must meet the thresholds in ``metadata.course.thresholds``.
+``real`` (``make test-real``): the lessons of ``REAL_RUNS`` on the real files of a classroom
+mirror (``COURSE_DATA_MIRROR`` or ``../shared/data``), full or quick sizes, thresholds checked.
 Shard with ``NOTEBOOK_SHARD=i/n``; pick lessons with ``-k 03_``.
 """
 
@@ -17,16 +19,23 @@ import pytest
 from tools.notebook_harness import (
     BUILD_DIR,
     FULL_PARAMETERS,
+    MIRROR_ENV,
     NOTEBOOK_DIR,
     NOTEBOOK_SECONDS,
+    REAL_RUNS,
     SMOKE_PARAMETERS,
     NotebookFailure,
     check_thresholds,
+    patched_environ,
+    real_data_mirror,
     run_notebook,
+    run_parameters,
     select_shard,
+    thresholds_for,
 )
 
 NOTEBOOKS = select_shard(sorted(NOTEBOOK_DIR.glob("*.ipynb")), os.environ.get("NOTEBOOK_SHARD"))
+REAL_NOTEBOOKS = [p for p in NOTEBOOKS if p.stem in REAL_RUNS]
 OUTPUT_DIR = BUILD_DIR / "notebooks"
 RESULTS_DIR = BUILD_DIR / "results"
 
@@ -51,16 +60,34 @@ def test_notebook_smoke(notebook, record_property):
     _run(notebook, SMOKE_PARAMETERS, "smoke", record_property, timeout=600)
 
 
+def _check_thresholds(notebook, mode):
+    thresholds = thresholds_for(nbformat.read(notebook, as_version=4).metadata, mode)
+    results = RESULTS_DIR / f"{notebook.stem}.json"
+    figures = json.loads(results.read_text())["figures"] if results.is_file() else {}
+    problems = check_thresholds(thresholds, figures)
+    if problems:
+        pytest.fail(f"{notebook.name} ({mode}): recorded figures miss their thresholds ({results}):\n  "
+                    + "\n  ".join(problems), pytrace=False)
+
+
 @pytest.mark.full
 @pytest.mark.notebook
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_full(notebook, record_property):
     timeout = float(os.environ.get("NOTEBOOK_CELL_TIMEOUT", "0")) or None
     _run(notebook, FULL_PARAMETERS, "full", record_property, timeout=timeout)
-    thresholds = nbformat.read(notebook, as_version=4).metadata.get("course", {}).get("thresholds", {})
-    results = RESULTS_DIR / f"{notebook.stem}.json"
-    figures = json.loads(results.read_text())["figures"] if results.is_file() else {}
-    problems = check_thresholds(thresholds, figures)
-    if problems:
-        pytest.fail(f"{notebook.name}: recorded figures miss their thresholds ({results}):\n  "
-                    + "\n  ".join(problems), pytrace=False)
+    _check_thresholds(notebook, "full")
+
+
+@pytest.mark.real
+@pytest.mark.notebook
+@pytest.mark.parametrize("notebook", REAL_NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_real(notebook, record_property):
+    mirror, why = real_data_mirror()
+    if mirror is None:
+        pytest.skip(why)
+    mode = REAL_RUNS[notebook.stem]
+    timeout = float(os.environ.get("NOTEBOOK_CELL_TIMEOUT", "0")) or None
+    with patched_environ({MIRROR_ENV: mirror}):
+        _run(notebook, run_parameters(mode), mode, record_property, timeout=timeout)
+    _check_thresholds(notebook, mode)

@@ -6,6 +6,9 @@
 - :func:`check_thresholds` compares recorded figures with the notebook's
   ``metadata.course.thresholds``.
 - :func:`select_shard` keeps the notebooks of one shard (``NOTEBOOK_SHARD=i/n``).
+- :func:`real_data_mirror` finds the classroom mirror that ``make test-real`` needs; run as
+  ``python tools/notebook_harness.py mirror`` it prints the mirror, or one line saying why the
+  real-data run is skipped (exit status 3).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
 import tempfile
 import time
 import uuid
@@ -28,7 +32,22 @@ NOTEBOOK_DIR = ROOT / "notebooks"
 BUILD_DIR = ROOT / "build"
 SMOKE_PARAMETERS = {"SMOKE": True, "DATA_SOURCE": "synthetic"}
 FULL_PARAMETERS = {"SMOKE": False, "DATA_SOURCE": "real"}
+REAL_SMOKE_PARAMETERS = {"SMOKE": True, "DATA_SOURCE": "real"}
 SMOKE_BUDGET_S = 60.0
+# `make test-real`: the lessons whose real data the classroom mirror holds, and how each runs
+# ("full": full parameters, thresholds of metadata.course.thresholds; "real-smoke": quick sizes
+# on the real data, thresholds of metadata.course.thresholds_real_smoke).
+REAL_RUNS = {
+    "00_bienvenida_y_entorno": "full",
+    "01_fundamentos_del_audio": "full",
+    "02_preprocesamiento": "full",
+    "03_machine_learning_clasico": "full",
+    "10_ensambles_fusion_y_reproducibilidad": "full",
+    "08_generacion_de_texto": "real-smoke",
+}
+REAL_DATASETS = ("fsdd", "tiny_shakespeare")  # what those lessons fetch from the mirror
+MIRROR_ENV = "COURSE_DATA_MIRROR"
+DEFAULT_MIRROR = Path("..") / "shared" / "data"  # beside the checkout, relative to ROOT
 NOTEBOOK_SECONDS = "notebook_seconds"  # user property carrying (name, mode, seconds)
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -187,6 +206,46 @@ def run_notebook(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def run_parameters(mode: str) -> dict[str, Any]:
+    """Parameters injected for a run mode: smoke, full or real-smoke."""
+    return dict({"smoke": SMOKE_PARAMETERS, "full": FULL_PARAMETERS,
+                 "real-smoke": REAL_SMOKE_PARAMETERS}[mode])
+
+
+def thresholds_for(metadata: Mapping[str, Any], mode: str) -> dict[str, Any]:
+    """The thresholds a run in ``mode`` must meet (none for the synthetic smoke run)."""
+    key = {"full": "thresholds", "real-smoke": "thresholds_real_smoke"}.get(mode)
+    return dict(metadata.get("course", {}).get(key, {})) if key else {}
+
+
+def real_data_mirror(environ: Mapping[str, str] | None = None, root: Path = ROOT
+                     ) -> tuple[str | None, str]:
+    """``(mirror, why)``: the classroom mirror holding every file of ``REAL_DATASETS``.
+
+    The mirror is ``$COURSE_DATA_MIRROR`` (a folder, relative paths from the checkout's root, or
+    a URL, trusted as is) or else ``../shared/data`` beside the checkout. ``mirror`` is None when
+    the files are not there, and ``why`` says so in one line.
+    """
+    environ = os.environ if environ is None else environ
+    configured = environ.get(MIRROR_ENV, "").strip()
+    if configured.startswith(("http://", "https://")):
+        return configured, f"espejo {configured} ({MIRROR_ENV})"
+    folder = Path(configured.removeprefix("file://")).expanduser() if configured else DEFAULT_MIRROR
+    if not folder.is_absolute():
+        folder = root / folder
+    folder = folder.resolve()
+    origin = MIRROR_ENV if configured else "junto a la copia del repositorio"
+    from course_utils.data import load_manifest
+
+    wanted = [spec.filename for name in REAL_DATASETS for spec in load_manifest(name).files]
+    missing = [name for name in wanted if not (folder / name).is_file()]
+    if missing:
+        return None, (f"make test-real: se omite (no es un error): el espejo del aula {folder} "
+                      f"({origin}) no tiene {', '.join(missing)}; define {MIRROR_ENV} con la "
+                      "carpeta que los contiene para ejecutar las lecciones con datos reales.")
+    return str(folder), f"espejo local {folder} ({origin})"
+
+
 def check_thresholds(thresholds: Mapping[str, Mapping[str, float]], figures: Mapping[str, Any]) -> list[str]:
     """Problems with recorded ``figures`` against ``{"name": {"min": x, "max": y}}`` thresholds."""
     problems = []
@@ -203,3 +262,21 @@ def check_thresholds(thresholds: Mapping[str, Mapping[str, float]], figures: Map
         if "max" in bounds and value > bounds["max"]:
             problems.append(f"{name} = {value:g} is above the maximum {bounds['max']:g}")
     return problems
+
+
+def main(argv: list[str]) -> int:
+    """``mirror``: print the classroom mirror for ``make test-real`` (exit 0) or why it skips (3)."""
+    if argv != ["mirror"]:
+        print("uso: python tools/notebook_harness.py mirror", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(ROOT))
+    mirror, why = real_data_mirror()
+    if mirror is None:
+        print(why, file=sys.stderr)
+        return 3
+    print(mirror)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
