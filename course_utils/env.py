@@ -2,26 +2,30 @@
 
 ``setup()`` is the first call of every notebook. It works the same in Colab and
 locally, with or without a GPU, and returns a :class:`CourseEnv` describing what
-the lesson can use.
+the lesson can use. ``report_pip_install()`` is what the setup cell says in Colab
+about what ``pip`` installed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import importlib.metadata
+import json
 import logging
 import os
 import platform
 import random
+import re
 import sys
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CourseEnv", "data_dir", "in_colab", "seed_everything", "setup"]
+__all__ = ["CourseEnv", "data_dir", "in_colab", "report_pip_install", "seed_everything", "setup"]
 
 #: Matplotlib defaults of the course: readable figures with a light grid.
 MATPLOTLIB_DEFAULTS: dict[str, Any] = {
@@ -44,13 +48,18 @@ class CourseEnv:
     """What a lesson needs to know about the machine it runs on."""
 
     in_colab: bool
-    data_dir: Path
     gpu: bool
     gpus: list[str]
     strategy: Any  # tf.distribute.Strategy
     seed: int
     deterministic: bool = False
     versions: dict[str, str] = field(default_factory=dict)
+    tpu: bool = False  # a TPU runtime: the course doesn't use it, training runs on the CPU
+
+    @property
+    def data_dir(self) -> Path:
+        """The data folder now (``COURSE_DATA_DIR``...): it follows ``data.use_drive_cache()``."""
+        return data_dir()
 
 
 def in_colab() -> bool:
@@ -160,6 +169,25 @@ def _strategy(tf: Any, n_gpus: int) -> Any:
     return tf.distribute.get_strategy()
 
 
+TPU_MESSAGE = (
+    "Este entorno de ejecución tiene TPU, pero el curso no usa TPU: TensorFlow entrenaría en la CPU, "
+    "mucho más lento. Cambia a GPU (Entorno de ejecución → Cambiar tipo de entorno de ejecución → "
+    "GPU T4 → Guardar) y vuelve a ejecutar el cuaderno desde el principio."
+)
+
+
+def _tpu_runtime(tf: Any) -> bool:
+    """True on a TPU runtime (Colab's TPU VMs and the older TPU nodes)."""
+    if any(os.environ.get(v) for v in ("COLAB_TPU_ADDR", "TPU_NAME", "TPU_ACCELERATOR_TYPE")):
+        return True
+    if in_colab() and glob.glob("/dev/accel*"):  # TPU chips of a Colab TPU VM
+        return True
+    try:
+        return bool(tf.config.list_physical_devices("TPU"))
+    except Exception:  # noqa: BLE001 - a TensorFlow without TPU support
+        return False
+
+
 def _version(package: str) -> str:
     try:
         return importlib.metadata.version(package)
@@ -191,7 +219,7 @@ def _banner(env: CourseEnv) -> str:
     else:
         device = "sin GPU: el entrenamiento será más lento"
     line2 = f"{device} · semilla {env.seed} · datos en {env.data_dir}"
-    return f"{line1}\n{line2}"
+    return f"{line1}\n{line2}" + (f"\n{TPU_MESSAGE}" if env.tpu else "")
 
 
 def setup(seed: int = 0, deterministic: bool = False, quiet_tf: bool = True) -> CourseEnv:
@@ -209,7 +237,6 @@ def setup(seed: int = 0, deterministic: bool = False, quiet_tf: bool = True) -> 
         strategy = _strategy(tf, len(gpus))
     env = CourseEnv(
         in_colab=in_colab(),
-        data_dir=data_dir(),
         gpu=bool(gpus),
         gpus=gpus,
         strategy=strategy,
@@ -222,6 +249,77 @@ def setup(seed: int = 0, deterministic: bool = False, quiet_tf: bool = True) -> 
             "numpy": _version("numpy"),
             "course_utils": _version("course_utils"),
         },
+        tpu=not gpus and _tpu_runtime(tf),
     )
     print(_banner(env))
     return env
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _conflicts(changed: Mapping[str, str]) -> list[str]:
+    """Installed packages whose requirements exclude the new version of a changed package."""
+    try:
+        from packaging.requirements import InvalidRequirement, Requirement
+    except ImportError:  # pragma: no cover - packaging comes with TensorFlow
+        return []
+    found = []
+    for dist in importlib.metadata.distributions():
+        for spec in dist.requires or []:
+            try:
+                req = Requirement(spec)
+            except InvalidRequirement:
+                continue
+            version = changed.get(_canonical(req.name))
+            if version is None or (req.marker is not None and not req.marker.evaluate({"extra": ""})):
+                continue
+            if not req.specifier.contains(version, prereleases=True):
+                found.append(f"{dist.metadata['Name']} pide {req.name}{req.specifier}")
+    return sorted(set(found))
+
+
+def report_pip_install(report: str | os.PathLike[str], before: Mapping[str, str],
+                       package: str = "course_utils") -> list[str]:
+    """Say in one Spanish line what the setup cell's ``pip install --report`` installed.
+
+    ``before`` maps each distribution installed before pip ran to its version. If pip
+    changed one of them (a package Colab already had), say so plainly on stderr, with the
+    conflicts it causes and what to do: restart the session. Returns the changes.
+    """
+    path = Path(report)
+    try:
+        items = json.loads(path.read_text(encoding="utf-8")).get("install", [])
+    except (OSError, ValueError):
+        print(f"No encontré el informe de pip ({path}): lee el mensaje de pip de arriba y vuelve a "
+              "ejecutar esta celda.", file=sys.stderr)
+        return []
+    had = {_canonical(name): version for name, version in before.items() if name}
+    ours, new, changes, changed = None, [], [], {}
+    for item in items:
+        name, version = item["metadata"]["name"], item["metadata"]["version"]
+        key = _canonical(name)
+        if key == _canonical(package):
+            ours = version
+        elif key not in had:
+            new.append(f"{name} {version}")
+        elif had[key] != version:
+            changes.append(f"{name} {had[key]} → {version}")
+            changed[key] = version
+    installed = f"pip instaló {package} {ours}" if ours else f"pip no reinstaló {package}"
+    if new:
+        installed += f" y {len(new)} paquete(s) que no estaban ({', '.join(new)})"
+    if not changes:
+        print(f"{installed}; no cambió ningún paquete de los que ya estaban instalados.")
+        return []
+    conflicts = _conflicts(changed)
+    print(
+        f"{installed}. ATENCIÓN: también cambió paquetes que ya estaban instalados: {', '.join(changes)}"
+        + (f" (conflictos: {'; '.join(conflicts)})" if conflicts else "")
+        + ". Reinicia la sesión (Entorno de ejecución → Reiniciar sesión) y vuelve a ejecutar el "
+        "cuaderno desde el principio; si el entorno no vuelve a arrancar, usa Entorno de ejecución → "
+        "Desconectar y borrar el entorno de ejecución, y avisa en el repositorio del curso.",
+        file=sys.stderr,
+    )
+    return changes
