@@ -98,3 +98,53 @@ def test_only_selected_notebooks_are_rewritten(repo):
     assert other.read_text() == before
     assert sync.main(["--check", "--root", str(repo), str(first)]) == 0
     assert sync.main(["--check", "--root", str(repo)]) == 1
+
+
+def test_setup_cell_runs_in_colab_and_says_what_pip_installed(repo, monkeypatch, capsys):
+    """The Colab branch of the generated cell, IPython-transformed, with a stand-in for %pip."""
+    import json
+    import sys
+    import types
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    import course_utils
+
+    cfg = sync.load_config(repo)
+    code = TransformerManager().transform_cell(sync.setup_source(cfg))
+    calls = []
+    namespace: dict = {}
+
+    class FakeShell:
+        def run_line_magic(self, name, line):
+            calls.append((name, line))
+            # IPython expands {pip_report} from the cell's variables before %pip runs.
+            path = line.replace("{pip_report}", namespace["pip_report"])
+            assert "--report " + namespace["pip_report"] in path
+            report = {"install": [{"metadata": {"name": "course_utils", "version": "0.1.0"}}]}
+            with open(namespace["pip_report"], "w") as fh:
+                json.dump(report, fh)
+
+    namespace["get_ipython"] = lambda: FakeShell()
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(course_utils, "setup", lambda: "env")
+    exec(compile(code, "setup-cell", "exec"), namespace)
+    [(name, line)] = calls
+    assert name == "pip" and line.startswith("install -q --report {pip_report} ")
+    assert '"course_utils @ git+https://github.com/alguien/mi-curso@otoño"' in line
+    assert namespace["env"] == "env"
+    assert capsys.readouterr().out == (
+        "pip instaló course_utils 0.1.0; no cambió ningún paquete de los que ya estaban instalados.\n")
+
+
+def test_gpu_lessons_ask_colab_for_a_gpu(repo):
+    cfg = sync.load_config(repo)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 04 · Redes")])
+    nb.metadata["colab"] = {"provenance": [], "gpuType": "A100"}
+    gpu = sync.canonical(nb, "04_redes_convolucionales.ipynb", cfg)
+    assert gpu.metadata["accelerator"] == "GPU"
+    assert gpu.metadata["colab"] == {"provenance": [], "gpuType": "T4"}
+    cpu = sync.canonical(gpu, "03_machine_learning_clasico.ipynb", cfg)
+    assert "accelerator" not in cpu.metadata and cpu.metadata["colab"] == {"provenance": []}
+    assert sync.dumps(sync.canonical(gpu, "04_redes_convolucionales.ipynb", cfg)) == sync.dumps(gpu)
+    assert sync.GPU_LESSONS == {"04", "05", "06", "07", "08", "09", "12"}

@@ -36,6 +36,9 @@ KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3
 NOTEBOOK_METADATA_KEYS = {"kernelspec", "language_info", "course", "colab", "accelerator"}
 CELL_METADATA_KEYS = {"tags", "jupyter"}
 SETUP_TAG = "setup"
+# Deep-learning lessons ask Colab for a GPU runtime; the others run on Colab's CPU.
+GPU_LESSONS = frozenset({"04", "05", "06", "07", "08", "09", "12"})
+COLAB_GPU = {"accelerator": "GPU", "colab": {"gpuType": "T4"}}
 
 
 @dataclass(frozen=True)
@@ -73,12 +76,21 @@ def load_config(root: Path = ROOT) -> CourseConfig:
 def setup_source(cfg: CourseConfig) -> str:
     """The setup cell every lesson starts with."""
     return f"""\
-# Colab: install course_utils from the repository (keeps Colab's own packages).
+# Colab: install course_utils from the repository; it keeps Colab's own packages, and one line
+# says what pip installed (or warns, and says what to do, if pip changed a package Colab had).
 # Locally: use this checkout when course_utils is not installed.
 import sys
 
 if "google.colab" in sys.modules:
-    %pip install -q "course_utils @ git+{cfg.repository}@{cfg.branch}"
+    import importlib.metadata
+    import tempfile
+
+    preinstalled = {{d.metadata["Name"]: d.version for d in importlib.metadata.distributions()}}
+    pip_report = tempfile.mkdtemp() + "/pip-report.json"
+    %pip install -q --report {{pip_report}} "course_utils @ git+{cfg.repository}@{cfg.branch}"
+    from course_utils.env import report_pip_install
+
+    report_pip_install(pip_report, preinstalled)
 else:
     try:
         import course_utils
@@ -135,11 +147,23 @@ def _setup_cell(nb: nbformat.NotebookNode, cfg: CourseConfig) -> None:
     nb.cells.insert(1, cell)
 
 
-def _clean(nb: nbformat.NotebookNode) -> None:
+def _colab_runtime(meta: dict, filename: str) -> None:
+    """``accelerator: GPU`` (and Colab's ``gpuType``) for the GPU lessons, none for the others."""
+    colab = {k: v for k, v in dict(meta.pop("colab", {}) or {}).items() if k != "gpuType"}
+    meta.pop("accelerator", None)
+    if filename.split("_", 1)[0] in GPU_LESSONS:
+        meta["accelerator"] = COLAB_GPU["accelerator"]
+        colab.update(COLAB_GPU["colab"])
+    if colab:
+        meta["colab"] = colab
+
+
+def _clean(nb: nbformat.NotebookNode, filename: str = "") -> None:
     nb.nbformat, nb.nbformat_minor = 4, max(5, nb.get("nbformat_minor", 5))
     meta = {k: v for k, v in nb.metadata.items() if k in NOTEBOOK_METADATA_KEYS}
     meta["kernelspec"] = dict(KERNELSPEC)
     meta["language_info"] = {"name": "python"}
+    _colab_runtime(meta, filename)
     nb.metadata = nbformat.from_dict(meta)
     seen: set[str] = set()
     for i, cell in enumerate(nb.cells):
@@ -162,7 +186,7 @@ def canonical(nb: nbformat.NotebookNode, filename: str, cfg: CourseConfig) -> nb
     nb = copy.deepcopy(nb)
     _first_cell(nb, filename, cfg)
     _setup_cell(nb, cfg)
-    _clean(nb)
+    _clean(nb, filename)
     return nb
 
 
