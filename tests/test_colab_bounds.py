@@ -120,3 +120,20 @@ def test_base_packages_cover_dependencies_jupyter_and_harness():
     for name in [*colab_env.dependency_names(), "ipykernel", "papermill", "pytest-xdist", "nbclient", "pip"]:
         assert colab_env.canonical(name) in base
     assert len(base) == len(set(base))
+
+
+def test_setup_cell_for_the_colab_environment_installs_this_checkout():
+    cell = colab_env.colab_setup_cell()
+    assert f'"course_utils @ {ROOT.as_uri()}"' in cell and "git+" not in cell
+    assert "report_pip_install(pip_report, preinstalled)" in cell
+
+
+def test_kernel_check_rejects_another_python_or_the_checkout(tmp_path):
+    venv = tmp_path / "venv"
+    site = venv / "lib" / "python3.13" / "site-packages" / "course_utils" / "__init__.py"
+    ok = colab_env.check_kernel(f"{venv}/bin/python 3.13.0 7.34.0 {site}\n", venv)
+    assert "Python 3.13.0, IPython 7.34.0" in ok
+    with pytest.raises(SystemExit, match="not the Colab environment"):
+        colab_env.check_kernel(f"/usr/bin/python3 3.13.0 7.34.0 {site}", venv)
+    with pytest.raises(SystemExit, match="from the checkout"):
+        colab_env.check_kernel(f"{venv}/bin/python 3.13.0 7.34.0 {ROOT}/course_utils/__init__.py", venv)

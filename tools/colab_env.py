@@ -12,8 +12,10 @@ dependencies, of the Jupyter kernel pieces and of the test tools (cached under
 ``~/.cache/course-colab``, keyed by the hash of the constraints file); runs ``pip install
 --dry-run --report`` of this checkout exactly as a lesson's setup cell would (no extras, not
 editable, no constraints) and fails listing every package Colab already has that pip would
-install, upgrade or downgrade; installs it, checks that the kernel runs in that environment,
-and runs every lesson in smoke mode with the usual harness (``tests/test_notebooks.py``).
+install, upgrade or downgrade; installs it by running the lessons' setup cell in a kernel of that environment (one that
+believes it is in Colab) and checks what the cell says, checks that the kernel runs in that
+environment, and runs every lesson in smoke mode with the usual harness
+(``tests/test_notebooks.py``).
 """
 
 from __future__ import annotations
@@ -333,24 +335,50 @@ def dependency_closure(python: Path, package: str) -> dict[str, str]:
     return json.loads(out)
 
 
+COLAB_STUB = 'import sys, types\nsys.modules.setdefault("google.colab", types.ModuleType("google.colab"))'
 PROBE_CELL = ("import sys, platform, IPython, course_utils\n"
               "print(sys.executable, platform.python_version(), IPython.__version__, course_utils.__file__)")
-PROBE_CODE = f"""
+RUN_CELLS = """
+import json, sys
 import nbclient, nbformat
 from tools.notebook_harness import IPCKernelManager
-nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell({PROBE_CELL!r})])
-nbclient.NotebookClient(nb, kernel_name="python3", kernel_manager_class=IPCKernelManager, timeout=120,
-                        resources={{"metadata": {{"path": "notebooks"}}}}).execute()
-print(nb.cells[0].outputs[0]["text"].strip())
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in json.loads(sys.argv[1])])
+nbclient.NotebookClient(nb, kernel_name="python3", kernel_manager_class=IPCKernelManager, timeout=600,
+                        resources={"metadata": {"path": "notebooks"}}).execute()
+streams = [{n: "".join(o.get("text", "") for o in c.outputs if o.get("name") == n) for n in ("stdout", "stderr")}
+           for c in nb.cells]
+print(json.dumps(streams))
 """
 
 
-def probe_kernel(python: Path, venv: Path, env: dict[str, str]) -> str:
-    """Start a kernel as the harness does and check it runs in ``venv`` with the installed package."""
-    out = _run([str(python), "-c", PROBE_CODE], capture_output=True, text=True, cwd=ROOT, env=env)
-    executable, version, ipython, package_file = out.stdout.strip().splitlines()[-1].split()
+def colab_setup_cell(root: Path = ROOT) -> str:
+    """The lessons' setup cell, installing this checkout instead of the GitHub repository."""
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from tools.sync_notebooks import load_config, setup_source
+
+    cfg = load_config(root)
+    cell = setup_source(cfg)
+    url = f"git+{cfg.repository}@{cfg.branch}"
+    if url not in cell:
+        raise SystemExit(f"tools/sync_notebooks.py: the setup cell no longer installs {url}")
+    return cell.replace(url, root.as_uri())
+
+
+def run_cells(python: Path, cells: list[str], env: dict[str, str]) -> list[dict[str, str]]:
+    """Run ``cells`` in a kernel started as the harness does; each cell's stdout and stderr."""
+    out = subprocess.run([str(python), "-c", RUN_CELLS, json.dumps(cells)], capture_output=True,
+                         text=True, cwd=ROOT, env=env)
+    if out.returncode:
+        raise SystemExit("The Colab kernel failed:\n" + out.stdout[-3000:] + out.stderr[-3000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def check_kernel(probe_stdout: str, venv: Path) -> str:
+    """The kernel runs in ``venv`` and imports the installed course_utils, not the checkout's."""
+    executable, version, ipython, package_file = probe_stdout.strip().splitlines()[-1].split()
     problems = []
-    if not Path(executable).resolve().is_relative_to(venv.resolve()) and not Path(executable).is_relative_to(venv):
+    if not Path(executable).is_relative_to(venv) and not Path(executable).resolve().is_relative_to(venv.resolve()):
         problems.append(f"the kernel runs {executable}, not the Colab environment's python")
     if ROOT in Path(package_file).resolve().parents:
         problems.append(f"the kernel imports course_utils from the checkout ({package_file})")
@@ -414,22 +442,30 @@ def test(args: argparse.Namespace) -> int:
               + ", ".join(plan.reinstalls))
     print("   no package Colab already has would be installed, upgraded or downgraded")
 
-    # 2. Install it as the setup cell would, and check that nothing of Colab's moved.
-    _run([str(python), "-m", "pip", "install", "-qq", str(ROOT)])
+    # 2. Install it with the lessons' own setup cell (in a kernel that believes it is in Colab),
+    #    check what the cell says and that nothing of Colab's moved.
+    env = dict(os.environ, JUPYTER_PATH=str(venv / "share" / "jupyter"), PYTHONNOUSERSITE="1")
+    env.pop("PYTHONPATH", None)
+    _, setup, probe = run_cells(python, [COLAB_STUB, colab_setup_cell(), PROBE_CELL], env)
+    said = [line for line in (setup["stdout"] + setup["stderr"]).splitlines()
+            if line.startswith("pip ") or "ATENCIÓN" in line]
+    print("   the setup cell says: " + (" / ".join(said) or "(nothing)"))
+    if "ATENCIÓN" in setup["stderr"] or not any("no cambió ningún paquete" in line for line in said):
+        print("FAIL: the setup cell did not confirm that Colab's packages are untouched:\n"
+              + setup["stdout"] + setup["stderr"])
+        return 1
     after = installed(python)
     moved = sorted(f"{n} {v} -> {after.get(n, 'removed')}" for n, v in before.items() if after.get(n) != v)
-    if moved:
-        print("FAIL: pip install changed the environment:\n  " + "\n  ".join(moved))
+    if moved or PACKAGE not in after:
+        print("FAIL: the setup cell's pip install changed the environment:\n  " + "\n  ".join(moved or ["course_utils not installed"]))
         return 1
     closure = dependency_closure(python, PACKAGE)
     added = sorted(f"{n} {v}" for n, v in closure.items()
                    if n != PACKAGE and not colab.has(n) and not (full and n in full))
     print("   packages pip would add to Colab: " + (", ".join(added) if added else "none"))
 
-    # 3. The kernel the harness starts runs here, then every lesson in smoke mode.
-    env = dict(os.environ, JUPYTER_PATH=str(venv / "share" / "jupyter"), PYTHONNOUSERSITE="1")
-    env.pop("PYTHONPATH", None)
-    print("   " + probe_kernel(python, venv, env))
+    # 3. The kernel the harness starts runs here; then every lesson in smoke mode.
+    print("   " + check_kernel(probe["stdout"], venv))
     cmd = [str(python), "-m", "pytest", "tests/test_notebooks.py", "-m", "notebook and not full",
            "-p", "no:cacheprovider", "-n", str(args.workers)]
     if args.k:
