@@ -36,16 +36,18 @@ from tools.notebook_harness import (
 
 NOTEBOOKS = select_shard(sorted(NOTEBOOK_DIR.glob("*.ipynb")), os.environ.get("NOTEBOOK_SHARD"))
 REAL_NOTEBOOKS = [p for p in NOTEBOOKS if p.stem in REAL_RUNS]
-OUTPUT_DIR = BUILD_DIR / "notebooks"
-RESULTS_DIR = BUILD_DIR / "results"
+# Executed copies and figures: build/notebooks, build/results; make test-real keeps its own in
+# build/real/ (apart from the smoke run that nbval reads).
+REAL_DIR = BUILD_DIR / "real"
 
 
-def _run(notebook, parameters, mode, record_property, timeout):
-    output = OUTPUT_DIR / notebook.name
-    (RESULTS_DIR / f"{notebook.stem}.json").unlink(missing_ok=True)  # no stale figures
+def _run(notebook, parameters, mode, record_property, timeout, build=BUILD_DIR):
+    output = build / "notebooks" / notebook.name
+    results_dir = build / "results"
+    (results_dir / f"{notebook.stem}.json").unlink(missing_ok=True)  # no stale figures
     try:
         seconds = run_notebook(
-            notebook, output, parameters, mode=mode, results_dir=RESULTS_DIR, timeout=timeout
+            notebook, output, parameters, mode=mode, results_dir=results_dir, timeout=timeout
         )
     except NotebookFailure as exc:
         record_property(NOTEBOOK_SECONDS, (notebook.name, mode, exc.seconds))
@@ -60,9 +62,9 @@ def test_notebook_smoke(notebook, record_property):
     _run(notebook, SMOKE_PARAMETERS, "smoke", record_property, timeout=600)
 
 
-def _check_thresholds(notebook, mode):
+def _check_thresholds(notebook, mode, build=BUILD_DIR):
     thresholds = thresholds_for(nbformat.read(notebook, as_version=4).metadata, mode)
-    results = RESULTS_DIR / f"{notebook.stem}.json"
+    results = build / "results" / f"{notebook.stem}.json"
     figures = json.loads(results.read_text())["figures"] if results.is_file() else {}
     problems = check_thresholds(thresholds, figures)
     if problems:
@@ -89,5 +91,5 @@ def test_notebook_real(notebook, record_property):
     mode = REAL_RUNS[notebook.stem]
     timeout = float(os.environ.get("NOTEBOOK_CELL_TIMEOUT", "0")) or None
     with patched_environ({MIRROR_ENV: mirror}):
-        _run(notebook, run_parameters(mode), mode, record_property, timeout=timeout)
-    _check_thresholds(notebook, mode)
+        _run(notebook, run_parameters(mode), mode, record_property, timeout=timeout, build=REAL_DIR)
+    _check_thresholds(notebook, mode, build=REAL_DIR)
