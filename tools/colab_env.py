@@ -466,7 +466,7 @@ def test(args: argparse.Namespace) -> int:
 
     # 3. The kernel the harness starts runs here; then every lesson in smoke mode.
     print("   " + check_kernel(probe["stdout"], venv))
-    cmd = [str(python), "-m", "pytest", "tests/test_notebooks.py", "-m", "notebook and not full",
+    cmd = [str(python), "-m", "pytest", "tests/test_notebooks.py::test_notebook_smoke",
            "-p", "no:cacheprovider", "-n", str(args.workers)]
     if args.k:
         cmd += ["-k", args.k]
