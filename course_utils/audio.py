@@ -16,6 +16,10 @@ callable and can report the shape after every step. Around it: durations and a P
 table, fixed-window chunking, mean spectral contrast (a noise flag), STFT / log-mel
 spectrograms, and :func:`extract_features` to run any extractor over many files
 serially, in parallel (joblib) and/or cached on disk.
+
+A file that cannot be used (empty, not audio, a header without samples, a truncated WAV)
+raises :class:`AudioFileError`, whose Spanish message names the file and says what to do;
+:func:`audit` checks a whole dataset first and returns one row per file.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import struct
 import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -38,6 +43,9 @@ import soundfile as sf
 from tqdm.auto import tqdm
 
 __all__ = [
+    "AudioFileError",
+    "audit",
+    "read",
     "load",
     "remove_silence",
     "mfcc",
@@ -68,6 +76,33 @@ PathLike = str | os.PathLike
 # Bump when the on-disk cache format or the meaning of a cached feature changes.
 CACHE_VERSION = 1
 
+ADVICE_BROKEN = (
+    "Suele pasar cuando una descarga o una copia se interrumpe (o el disco se llenó): vuelve a "
+    "descargar el conjunto o quita ese archivo de la tabla. course_utils.audio.audit(rutas) "
+    "revisa todos los archivos y te dice cuáles no sirven."
+)
+ADVICE_NOT_AUDIO = (
+    "Revisa que la ruta apunte a un archivo de audio (WAV, FLAC, MP3, OGG) y no a un texto, una "
+    "página HTML de error o un comprimido; si hay varios así, course_utils.audio.audit(rutas) "
+    "los encuentra y puedes quitarlos de la tabla."
+)
+
+
+class AudioFileError(ValueError):
+    """An audio file that cannot be used: empty, not audio, no samples, truncated, not finite.
+
+    ``path`` is the file and ``problem`` the short Spanish reason (what :func:`audit` shows).
+    """
+
+    def __init__(self, path: PathLike, problem: str, advice: str = ADVICE_BROKEN):
+        self.path = Path(path)
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"No puedo usar el archivo de audio {self.path}: {problem}. {advice}")
+
+    def __reduce__(self):  # rebuilt as is in the parent process (joblib workers)
+        return (type(self), (self.path, self.problem, self.advice))
+
 
 # --------------------------------------------------------------------------- helpers
 def _as_signal(y: np.ndarray, name: str = "y") -> np.ndarray:
@@ -97,25 +132,128 @@ def _as_features(features: np.ndarray) -> np.ndarray:
     return features
 
 
+def _at_least(y: np.ndarray, n: int) -> np.ndarray:
+    """Zero-pad ``y`` at the end to ``n`` samples (one full analysis window)."""
+    return np.pad(y, (0, n - len(y))) if len(y) < n else y
+
+
 def _positive_int(value: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
         raise ValueError(f"`{name}` debe ser un entero positivo; recibí {value!r}.")
     return int(value)
 
 
-# ----------------------------------------------------------------------- the 8 steps
-def load(path: PathLike, sr: int = 16000, *, mono: bool = True, offset: float = 0.0,
-         duration: float | None = None) -> np.ndarray:
-    """Step 1: read an audio file as float32 resampled to ``sr`` (librosa.load)."""
-    path = Path(path)
+# ----------------------------------------------------------------------- reading files
+def _wav_data_shortfall(path: Path) -> tuple[int, int] | None:
+    """(bytes the WAV header announces, bytes present) when the data chunk is cut short."""
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+            return None
+        while len(chunk := fh.read(8)) == 8:
+            name, size = chunk[:4], struct.unpack("<I", chunk[4:])[0]
+            if name == b"data":
+                if size in (0, 0xFFFFFFFF):  # streamed WAV: size never filled in
+                    return None
+                present = path.stat().st_size - fh.tell()
+                return (size, present) if present < size else None
+            fh.seek(size + (size & 1), os.SEEK_CUR)
+    return None
+
+
+def _check_file(path: Path) -> None:
+    """FileNotFoundError if missing; AudioFileError if empty or a truncated WAV."""
     if not path.is_file():
         raise FileNotFoundError(
             f"No encontré el archivo de audio {path}. Revisa la ruta o vuelve a "
             "descargar el dataset con course_utils.data.fetch(...)."
         )
+    if path.stat().st_size == 0:
+        raise AudioFileError(path, "está vacío (0 bytes)")
+    shortfall = _wav_data_shortfall(path)
+    if shortfall is not None:
+        announced, present = shortfall
+        if present == 0:
+            raise AudioFileError(
+                path, "tiene encabezado pero ninguna muestra de audio (el encabezado anuncia "
+                      f"{announced:,} bytes de muestras y no hay ninguno)")
+        raise AudioFileError(
+            path, f"está truncado: el encabezado anuncia {announced:,} bytes de muestras y "
+                  f"solo hay {present:,}")
+
+
+def _audioread(path: Path, offset: float, duration: float | None,
+               cause: Exception) -> tuple[np.ndarray, int]:
+    """Decode with audioread what soundfile cannot read, (channels, frames) float32."""
+    with warnings.catch_warnings():  # audioread imports modules deprecated in Python 3.11+
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import audioread
+
+        try:
+            with audioread.audio_open(str(path)) as f:
+                sr, channels = int(f.samplerate), int(f.channels)
+                raw = b"".join(f)
+        except Exception as exc:
+            raise AudioFileError(
+                path, "no es audio o está en un formato que no sé leer (soundfile dice "
+                      f"«{getattr(cause, 'error_string', cause)}»)", ADVICE_NOT_AUDIO) from exc
+    data = (np.frombuffer(raw, dtype="<i2").astype(np.float32) / 32768.0)
+    data = data[: len(data) // channels * channels].reshape(-1, channels).T
+    start = int(round(offset * sr))
+    stop = None if duration is None else start + int(round(duration * sr))
+    return np.ascontiguousarray(data[:, start:stop]), sr
+
+
+def read(path: PathLike, *, offset: float = 0.0, duration: float | None = None
+         ) -> tuple[np.ndarray, int]:
+    """The file's samples at its own rate, shape (channels, frames) float32, and that rate.
+
+    soundfile (libsndfile: WAV, FLAC, OGG, MP3...) first, audioread only for what soundfile
+    cannot open. Raises :class:`AudioFileError` for a file that cannot be used.
+    """
+    path = Path(path)
+    _check_file(path)
+    try:
+        with sf.SoundFile(path) as f:
+            sr = int(f.samplerate)
+            if f.frames == 0:
+                raise AudioFileError(
+                    path, "tiene encabezado pero ninguna muestra de audio (0 muestras)")
+            start = int(round(offset * sr))
+            if start:
+                f.seek(min(start, f.frames))
+            frames = -1 if duration is None else int(round(duration * sr))
+            data = f.read(frames, dtype="float32", always_2d=True).T
+    except sf.SoundFileError as exc:
+        if "not recognised" in str(exc).lower() or "unsupported" in str(exc).lower():
+            data, sr = _audioread(path, offset, duration, exc)
+        else:
+            raise AudioFileError(
+                path, f"está dañado o truncado (soundfile dice «{getattr(exc, 'error_string', exc)}»)"
+            ) from exc
+    if data.shape[1] == 0:
+        raise AudioFileError(path, "no tiene muestras de audio"
+                             + (f" después de offset={offset} s" if offset else ""))
+    if not np.all(np.isfinite(data)):
+        raise AudioFileError(path, "tiene muestras NaN o infinitas")
+    return data, sr
+
+
+# ----------------------------------------------------------------------- the 8 steps
+def load(path: PathLike, sr: int = 16000, *, mono: bool = True, offset: float = 0.0,
+         duration: float | None = None) -> np.ndarray:
+    """Step 1: read an audio file as float32 resampled to ``sr`` (like librosa.load).
+
+    Mono (the mean of the channels) unless ``mono=False``, which gives (channels, samples)
+    for a multichannel file. Raises :class:`AudioFileError` (Spanish, naming the file) for a
+    file that is empty, not audio, without samples or truncated.
+    """
     _positive_int(sr, "sr")
-    y, _ = librosa.load(path, sr=sr, mono=mono, offset=offset, duration=duration)
-    return y
+    data, native = read(path, offset=offset, duration=duration)
+    y = data.mean(axis=0) if mono or data.shape[0] == 1 else data
+    if native != sr:
+        y = librosa.resample(y, orig_sr=native, target_sr=sr)
+    return np.ascontiguousarray(y, dtype=np.float32)
 
 
 def remove_silence(y: np.ndarray, *, top_db: float = 60.0, frame_length: int = 2048,
@@ -148,8 +286,11 @@ def remove_silence(y: np.ndarray, *, top_db: float = 60.0, frame_length: int = 2
 
 def mfcc(y: np.ndarray, sr: int, *, n_mfcc: int = 40, n_fft: int = 2048, hop_length: int = 512,
          n_mels: int = 128, **kwargs) -> np.ndarray:
-    """Step 3: MFCC matrix of shape (n_mfcc, frames) (librosa.feature.mfcc)."""
-    y = _as_signal(y)
+    """Step 3: MFCC matrix of shape (n_mfcc, frames) (librosa.feature.mfcc).
+
+    A clip shorter than one window (``n_fft`` samples) is zero-padded to one window first.
+    """
+    y = _at_least(_as_signal(y), n_fft)
     _positive_int(sr, "sr")
     _positive_int(n_mfcc, "n_mfcc")
     if n_mfcc > n_mels:
@@ -305,17 +446,19 @@ class MFCCPipeline:
 
 # -------------------------------------------------------------------------- durations
 def duration(path: PathLike) -> float:
-    """Duration in seconds read from the file header (no decoding when possible)."""
+    """Duration in seconds read from the file header (no decoding when possible).
+
+    Raises :class:`AudioFileError` for a file that cannot be used (see :func:`load`)."""
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"No encontré el archivo de audio {path}.")
+    _check_file(path)
     try:
         info = sf.info(path)
-        if info.frames > 0:
-            return info.frames / info.samplerate
-    except sf.LibsndfileError:
-        pass
-    return float(librosa.get_duration(path=path))
+    except sf.SoundFileError:
+        data, sr = read(path)  # audioread, or the Spanish error
+        return data.shape[1] / sr
+    if info.frames <= 0:
+        raise AudioFileError(path, "tiene encabezado pero ninguna muestra de audio (0 muestras)")
+    return info.frames / info.samplerate
 
 
 def durations(paths: Iterable[PathLike], *, progress: bool = True) -> np.ndarray:
@@ -402,7 +545,7 @@ def mean_spectral_contrast(y: np.ndarray, sr: int, *, n_fft: int = 2048, hop_len
 
     ``n_bands=None`` uses up to 6 bands, fewer when the sample rate is too low for them.
     """
-    y = _as_signal(y)
+    y = _at_least(_as_signal(y), n_fft)
     limit = max_contrast_bands(sr, fmin)
     if n_bands is None:
         n_bands = min(6, limit)
@@ -418,8 +561,10 @@ def mean_spectral_contrast(y: np.ndarray, sr: int, *, n_fft: int = 2048, hop_len
 def stft_db(y: np.ndarray, *, n_fft: int = 2048, hop_length: int | None = None,
             win_length: int | None = None, window: str = "hann", top_db: float | None = 80.0
             ) -> np.ndarray:
-    """Spectrogram: log-magnitude (dB, 0 dB at the peak) of the STFT, (1 + n_fft // 2, frames)."""
-    y = _as_signal(y)
+    """Spectrogram: log-magnitude (dB, 0 dB at the peak) of the STFT, (1 + n_fft // 2, frames).
+
+    A clip shorter than ``n_fft`` is zero-padded to one window."""
+    y = _at_least(_as_signal(y), n_fft)
     magnitude = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop_length, win_length=win_length,
                                     window=window))
     return librosa.amplitude_to_db(magnitude, ref=np.max, top_db=top_db)
@@ -428,11 +573,88 @@ def stft_db(y: np.ndarray, *, n_fft: int = 2048, hop_length: int | None = None,
 def log_mel(y: np.ndarray, sr: int, *, n_fft: int = 2048, hop_length: int = 512,
             n_mels: int = 128, fmax: float | None = None, top_db: float | None = 80.0
             ) -> np.ndarray:
-    """Log-mel spectrogram in dB (0 dB at the peak), shape (n_mels, frames)."""
-    y = _as_signal(y)
+    """Log-mel spectrogram in dB (0 dB at the peak), shape (n_mels, frames); a clip shorter
+    than ``n_fft`` is zero-padded to one window."""
+    y = _at_least(_as_signal(y), n_fft)
     power = librosa.feature.melspectrogram(y=y, sr=sr, n_fft=n_fft, hop_length=hop_length,
                                            n_mels=n_mels, fmax=fmax)
     return librosa.power_to_db(power, ref=np.max, top_db=top_db)
+
+
+# -------------------------------------------------------------------------- the audit
+def _is_clipped(data: np.ndarray, level: float = 0.99, share: float = 1e-3) -> bool:
+    """Flat tops: at least ``share`` of the samples sit at full scale next to an equal one."""
+    flat = (np.abs(data[:, 1:]) >= level) & (np.abs(np.diff(data, axis=1)) < 1e-6)
+    return bool(flat.sum() >= max(3, share * data.size))
+
+
+def _audit_one(path: Path, min_duration_s: float, silence_db: float) -> dict:
+    row = {"path": str(path), "ok": True, "problem": "", "duration_s": np.nan,
+           "sample_rate": pd.NA, "channels": pd.NA}
+    try:
+        data, sr = read(path)
+    except (AudioFileError, FileNotFoundError) as exc:
+        row.update(ok=False, problem=getattr(exc, "problem", "no existe el archivo"))
+        try:  # what the header still tells, if anything
+            info = sf.info(path)
+            row.update(sample_rate=int(info.samplerate), channels=int(info.channels))
+        except Exception:
+            pass
+        return row
+    problems = []
+    seconds = data.shape[1] / sr
+    if seconds < min_duration_s:
+        problems.append(f"más corto que la ventana de análisis ({seconds * 1000:.0f} ms < "
+                        f"{min_duration_s * 1000:.0f} ms): se rellenará con ceros")
+    peak = float(np.max(np.abs(data)))
+    peak_db = 20 * math.log10(peak) if peak > 0 else -math.inf
+    if peak_db < silence_db:
+        problems.append("silencio" + (" puro (todo ceros)" if peak == 0 else
+                                      f" (pico de {peak_db:.0f} dBFS)"))
+    elif _is_clipped(data):
+        problems.append("saturado (recortado a escala completa)")
+    row.update(problem="; ".join(problems), duration_s=seconds, sample_rate=sr,
+               channels=int(data.shape[0]))
+    return row
+
+
+def _audit_chunk(paths: list[Path], min_duration_s: float, silence_db: float) -> list[dict]:
+    return [_audit_one(p, min_duration_s, silence_db) for p in paths]
+
+
+def audit(paths: Iterable[PathLike], *, n_jobs: int = 1, progress: bool = True,
+          min_duration_s: float = 2048 / 16000, silence_db: float = -60.0) -> pd.DataFrame:
+    """Check every file before training: one row per file, in order.
+
+    Columns: ``path``, ``ok`` (False when the file cannot be used: missing, empty, not
+    audio, no samples, truncated), ``problem`` (Spanish, empty when none; also notes usable
+    but suspicious clips: shorter than ``min_duration_s``, the default analysis window of
+    :class:`MFCCPipeline`, 2048 samples at 16 kHz; silent, peak below ``silence_db`` dBFS;
+    clipped), ``duration_s``, ``sample_rate`` and ``channels`` (as the file stores them).
+    ``n_jobs`` worker processes share the reading (joblib; -1 uses every core).
+    """
+    paths = [Path(p) for p in paths]
+    bar = tqdm(total=len(paths), desc="Revisando audios", unit="archivo", disable=not progress)
+    rows: list[dict] = []
+    if n_jobs == 1:
+        for p in paths:
+            rows.append(_audit_one(p, min_duration_s, silence_db))
+            bar.update()
+    else:
+        workers = joblib.effective_n_jobs(n_jobs)
+        size = max(1, min(64, math.ceil(len(paths) / (8 * workers))))
+        jobs = (joblib.delayed(_audit_chunk)(paths[i:i + size], min_duration_s, silence_db)
+                for i in range(0, len(paths), size))
+        for chunk_rows in joblib.Parallel(n_jobs=n_jobs, return_as="generator")(jobs):
+            rows.extend(chunk_rows)
+            bar.update(len(chunk_rows))
+    bar.close()
+    table = pd.DataFrame(rows, columns=["path", "ok", "problem", "duration_s", "sample_rate",
+                                        "channels"])
+    table["ok"] = table["ok"].astype(bool)
+    for column in ("sample_rate", "channels"):
+        table[column] = table[column].astype("Int64")
+    return table
 
 
 # --------------------------------------------------------- feature extraction at scale
@@ -467,15 +689,22 @@ def _save_atomic(target: Path, array: np.ndarray) -> None:
 def _extract_one(path: Path, extractor: Callable[[Path], np.ndarray], cache_dir: Path | None,
                  content_hash: str | None) -> np.ndarray:
     """Features of one file, read from / written to ``cache_dir/<content_hash>.npy`` if cached."""
-    if cache_dir is None or content_hash is None:
-        return np.asarray(extractor(path))
-    target = cache_dir / f"{content_hash}.npy"
+    target = None if cache_dir is None or content_hash is None else cache_dir / f"{content_hash}.npy"
+    if target is not None:
+        try:
+            return np.load(target)
+        except (FileNotFoundError, ValueError, EOFError, OSError):
+            pass
     try:
-        return np.load(target)
-    except (FileNotFoundError, ValueError, EOFError, OSError):
-        pass
-    features = np.asarray(extractor(path))
-    _save_atomic(target, features)
+        features = np.asarray(extractor(path))
+    except (AudioFileError, FileNotFoundError):
+        raise  # their message already names the file
+    except Exception as exc:
+        if hasattr(exc, "add_note"):  # Python 3.11+: say which file, keep the original error
+            exc.add_note(f"Ocurrió al extraer las características de {path}.")
+        raise
+    if target is not None:
+        _save_atomic(target, features)
     return features
 
 
