@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import gdown
+import numpy as np
 import pytest
 import yaml
 from gdown.exceptions import FileURLRetrievalError
@@ -112,15 +113,114 @@ def test_wrong_size_is_refused(env):
     assert cache_files(env["cache"]) == []
 
 
-def test_server_dying_mid_download_leaves_no_partial_and_next_fetch_succeeds(env):
+def partial_files(cache: Path) -> list[Path]:
+    return sorted((cache / "downloads" / ".partial").glob("*.part"))
+
+
+def test_server_dying_mid_download_keeps_the_partial_aside_and_next_fetch_succeeds(env):
     url = f"{env['server'].url}/{env['archive'].name}"
     write_manifest(env["manifests"], env["archive"], [{"url": url}])
     env["server"].truncate.add(env["archive"].name)
-    with pytest.raises(FetchError):
+    with pytest.raises(FetchError) as info:
         data.fetch(NAME)
-    assert cache_files(env["cache"]) == []
+    message = str(info.value)
+    assert "la conexión se cortó" in message and "continúa desde ahí" in message
+    assert "Google Drive" not in message  # no Drive source was tried
+    assert "kept" not in message and "resume" not in message  # no gdown English
+    # nothing unverified outside .partial/, and the partial is what the server sent
+    assert [f for f in cache_files(env["cache"]) if not f.startswith(".partial/")] == []
+    [partial] = partial_files(env["cache"])
+    assert partial.read_bytes() == env["archive"].read_bytes()[: len(partial.read_bytes())]
     env["server"].truncate.clear()
     assert (data.fetch(NAME) / "recordings" / "0_a_0.wav").is_file()
+    assert partial_files(env["cache"]) == [] and cache_files(env["cache"]) == [
+        env["archive"].name, env["archive"].name + ".verified"]
+
+
+@pytest.fixture
+def big(env):
+    """A 4 MB archive (incompressible) served by the loopback server."""
+    payload = np.random.default_rng(0).bytes(4 << 20)
+    archive = make_tar(env["served"] / "big-1.0.tar.gz", {"toy-1.0/recordings/blob.bin": payload,
+                                                         "toy-1.0/README.md": b"# big\n"})
+    write_manifest(env["manifests"], archive, [{"url": f"{env['server'].url}/{archive.name}"}])
+    return archive
+
+
+def test_download_cut_at_90_percent_resumes_with_a_range_request(env, big, capsys):
+    server, name, size = env["server"], big.name, big.stat().st_size
+    server.cut_at[name] = 0.9
+    with pytest.raises(FetchError, match="continúa desde ahí"):
+        data.fetch(NAME)
+    [partial] = partial_files(env["cache"])
+    kept = partial.stat().st_size
+    assert kept == int(size * 0.9)
+    assert not (env["cache"] / "downloads" / name).exists()  # never used unverified
+    server.cut_at.clear()
+    root = data.fetch(NAME)
+    assert (root / "README.md").read_text() == "# big\n"
+    assert server.ranges[name] == [None, f"bytes={kept}-"]
+    assert server.bytes_sent[name] == size  # 90 % + the missing 10 %: nothing twice
+    resent = server.bytes_sent[name] - size
+    print(f"\nfile {size:,} B, cut at {kept:,} B, second request {size - kept:,} B, "
+          f"re-downloaded {resent:,} B")
+    assert resent == 0
+
+
+def test_partial_of_a_source_that_stopped_accepting_ranges_starts_over(env, big):
+    server, name, size = env["server"], big.name, big.stat().st_size
+    server.cut_at[name] = 0.5
+    with pytest.raises(FetchError):
+        data.fetch(NAME)
+    assert len(partial_files(env["cache"])) == 1
+    server.cut_at.clear()
+    server.ignore_ranges.add(name)  # now answers 200 with the whole file
+    assert (data.fetch(NAME) / "README.md").is_file()
+    assert server.bytes_sent[name] == size // 2 + size
+    assert sha256(env["cache"] / "downloads" / name) == sha256(big)
+
+
+def test_cut_from_a_server_without_ranges_discards_and_says_so(env, big):
+    server, name = env["server"], big.name
+    server.ignore_ranges.add(name)
+    server.cut_at[name] = 0.5
+    with pytest.raises(FetchError) as info:
+        data.fetch(NAME)
+    message = str(info.value)
+    assert "no permite continuar" in message and "se descartó" in message
+    assert "continúa desde ahí" not in message
+    assert partial_files(env["cache"]) == [] and cache_files(env["cache"]) == []
+
+
+def test_resumed_partial_that_does_not_verify_is_downloaded_again_from_zero(env, big):
+    server, name, size = env["server"], big.name, big.stat().st_size
+    server.cut_at[name] = 0.9
+    with pytest.raises(FetchError):
+        data.fetch(NAME)
+    [partial] = partial_files(env["cache"])
+    damaged = bytearray(partial.read_bytes())
+    damaged[100] ^= 0xFF  # e.g. a bad sector, or another program wrote there
+    partial.write_bytes(bytes(damaged))
+    server.cut_at.clear()
+    data.fetch(NAME)
+    assert sha256(env["cache"] / "downloads" / name) == sha256(big)
+    assert server.ranges[name] == [None, f"bytes={int(size * 0.9)}-", None]
+    assert partial_files(env["cache"]) == []
+
+
+def test_partial_left_for_another_manifest_entry_is_not_continued(env, big):
+    server, name = env["server"], big.name
+    server.cut_at[name] = 0.5
+    with pytest.raises(FetchError):
+        data.fetch(NAME)
+    server.cut_at.clear()
+    # the manifest now describes other bytes under the same name and URL
+    big.write_bytes(big.read_bytes()[::-1])
+    write_manifest(env["manifests"], big, [{"url": f"{env['server'].url}/{name}"}])
+    manifest = data.load_manifest(NAME)
+    final = data.ensure_download(manifest, manifest.files[0], quiet=True)  # no extraction
+    assert server.ranges[name][-1] is None  # started over instead of splicing
+    assert sha256(final) == sha256(big)
 
 
 def test_corrupted_cached_archive_is_detected_and_replaced(env):
@@ -184,6 +284,7 @@ def test_every_source_failing_gives_one_aggregated_error(env, monkeypatch):
     assert "2. " + missing in message and "404" in message
     assert "3. http://127.0.0.1:9/x" in message and "conexión" in message
     assert "COURSE_DATA_MIRROR" in message and 'source="synthetic"' in message
+    assert "Google Drive" not in message and "continúa desde ahí" not in message
     assert cache_files(env["cache"]) == []
 
 
@@ -204,8 +305,9 @@ def test_drive_quota_error_falls_through_to_next_source(env, monkeypatch):
     other = env["served"] / "other.tar.gz"
     other.write_bytes(env["archive"].read_bytes())
     write_manifest(env["manifests"], other, [{"gdrive": "FAKE_ID"}], name="toy2")
-    with pytest.raises(FetchError, match="Google Drive limitó las descargas"):
+    with pytest.raises(FetchError, match="Google Drive limitó las descargas") as info:
         data.fetch("toy2")
+    assert "esa cuota se libera sola" in str(info.value)  # Drive advice: Drive was tried
 
 
 def test_unpublished_checksum_warns_with_observed_hash(env):

@@ -17,7 +17,7 @@ from .errors import DataError, FetchError, IntegrityError, LayoutError, SourceEr
 from .extract import extract
 from .integrity import has_valid_marker, invalidate, verify_file, write_marker
 from .manifest import FileSpec, Manifest, load_manifest
-from .sources import locations, retrieve
+from .sources import discard_partial, download_resumable, locations, partial_path, retrieve
 
 SOURCES = ("real", "synthetic")
 
@@ -67,7 +67,12 @@ def fetch(
 
 def ensure_download(manifest: Manifest, spec: FileSpec, quiet: bool = False) -> Path:
     """The verified file ``downloads/<filename>``, downloading it if needed. Never returns a
-    partial, corrupt or tampered file."""
+    partial, corrupt or tampered file.
+
+    A download from a URL that is cut keeps its bytes under ``downloads/.partial/`` (one
+    partial per source) and the next call continues it with an HTTP range request; the
+    complete file is still checked (size and checksum) before it is used.
+    """
     final = cache.downloads_dir() / spec.filename
     if has_valid_marker(final, spec):
         return final
@@ -84,31 +89,71 @@ def ensure_download(manifest: Manifest, spec: FileSpec, quiet: bool = False) -> 
     partial_dir = cache.downloads_dir() / ".partial"
     partial_dir.mkdir(parents=True, exist_ok=True)
     failures: list[tuple[str, str]] = []
+    kept: list[str] = []
+    drive_tried = False
     for location in locations(spec):
-        attempt_dir = partial_dir / uuid.uuid4().hex  # gdown keeps its own partial files here
-        attempt_dir.mkdir()
-        tmp = attempt_dir / spec.filename
+        drive_tried = drive_tried or location.kind == "gdrive"
         try:
-            retrieve(location, tmp, quiet=quiet)
-            sha256 = verify_file(tmp, spec)
-            os.replace(tmp, final)
-            write_marker(final, spec, sha256)
-            if not spec.checksum:
-                warnings.warn(
-                    f"Nadie publica una suma de verificación para '{spec.filename}'. La descarga "
-                    f"tiene sha256:{sha256} ({final.stat().st_size:,} bytes); anótala en el "
-                    "manifiesto para detectar cambios en el futuro.",
-                    UnverifiedDownloadWarning,
-                    stacklevel=2,
-                )
-            return final
+            if location.kind == "url":
+                sha256 = _download_url(location.value, spec, partial_dir, final, quiet)
+            else:
+                sha256 = _retrieve_whole(location, spec, partial_dir, final, quiet)
         except (SourceError, IntegrityError) as exc:
             failures.append((location.describe(), str(exc)))
             if not quiet:
                 print(f"Falló {location.describe()}: {exc}", file=sys.stderr)
-        finally:
-            shutil.rmtree(attempt_dir, ignore_errors=True)
-    raise FetchError(manifest.name, spec.filename, failures)
+            if location.kind == "url" and partial_path(partial_dir, spec, location.value).is_file():
+                kept.append(str(partial_path(partial_dir, spec, location.value)))
+            continue
+        write_marker(final, spec, sha256)
+        if not spec.checksum:
+            warnings.warn(
+                f"Nadie publica una suma de verificación para '{spec.filename}'. La descarga "
+                f"tiene sha256:{sha256} ({final.stat().st_size:,} bytes); anótala en el "
+                "manifiesto para detectar cambios en el futuro.",
+                UnverifiedDownloadWarning,
+                stacklevel=2,
+            )
+        return final
+    raise FetchError(manifest.name, spec.filename, failures, drive_tried=drive_tried, kept=kept)
+
+
+def _retrieve_whole(location, spec: FileSpec, partial_dir: Path, final: Path, quiet: bool) -> str:
+    """A local copy or a Drive download in one go (nothing kept if it fails); its sha256."""
+    attempt_dir = partial_dir / uuid.uuid4().hex  # gdown keeps its own partial files here
+    attempt_dir.mkdir()
+    tmp = attempt_dir / spec.filename
+    try:
+        retrieve(location, tmp, quiet=quiet)
+        sha256 = verify_file(tmp, spec)
+        os.replace(tmp, final)
+        return sha256
+    finally:
+        shutil.rmtree(attempt_dir, ignore_errors=True)
+
+
+def _download_url(url: str, spec: FileSpec, partial_dir: Path, final: Path, quiet: bool) -> str:
+    """Download (or continue) ``url`` into its partial, verify it, move it to ``final``."""
+    partial = partial_path(partial_dir, spec, url)
+    transfer = download_resumable(url, partial, spec, quiet)
+    try:
+        sha256 = verify_file(partial, spec)
+    except IntegrityError:
+        discard_partial(partial)  # bad bytes are never kept
+        if not transfer.resumed_from:
+            raise
+        if not quiet:  # the kept part did not add up: once more, from zero
+            print(f"'{spec.filename}' continuado no pasó la verificación; lo descargo de nuevo "
+                  "desde cero.", file=sys.stderr)
+        download_resumable(url, partial, spec, quiet)
+        try:
+            sha256 = verify_file(partial, spec)
+        except IntegrityError:
+            discard_partial(partial)
+            raise
+    os.replace(partial, final)
+    discard_partial(partial)  # its notes
+    return sha256
 
 
 # --- installation (extraction) -------------------------------------------------------------
