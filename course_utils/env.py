@@ -311,7 +311,8 @@ def report_pip_install(report: str | os.PathLike[str], before: Mapping[str, str]
     if new:
         installed += f" y {len(new)} paquete(s) que no estaban ({', '.join(new)})"
     if not changes:
-        print(f"{installed}; no cambió ningún paquete de los que ya estaban instalados.")
+        print(f"{installed}; no cambió ningún paquete de los que ya estaban instalados: no hace falta "
+              "reiniciar la sesión, aunque Jupyter sugiera hacerlo.")
         return []
     conflicts = _conflicts(changed)
     print(

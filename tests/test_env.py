@@ -120,7 +120,8 @@ def test_report_pip_install_one_line_when_colab_is_untouched(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.err == ""
     assert captured.out == ("pip instaló course_utils 0.1.0 y 1 paquete(s) que no estaban (jedi 0.20.1); "
-                            "no cambió ningún paquete de los que ya estaban instalados.\n")
+                            "no cambió ningún paquete de los que ya estaban instalados: no hace falta "
+                            "reiniciar la sesión, aunque Jupyter sugiera hacerlo.\n")
 
 
 def test_report_pip_install_warns_on_a_changed_package(tmp_path, capsys, monkeypatch):

@@ -134,7 +134,8 @@ def test_setup_cell_runs_in_colab_and_says_what_pip_installed(repo, monkeypatch,
     assert '"course_utils @ git+https://github.com/alguien/mi-curso@otoño"' in line
     assert namespace["env"] == "env"
     assert capsys.readouterr().out == (
-        "pip instaló course_utils 0.1.0; no cambió ningún paquete de los que ya estaban instalados.\n")
+        "pip instaló course_utils 0.1.0; no cambió ningún paquete de los que ya estaban instalados: "
+        "no hace falta reiniciar la sesión, aunque Jupyter sugiera hacerlo.\n")
 
 
 def test_gpu_lessons_ask_colab_for_a_gpu(repo):
