@@ -236,9 +236,9 @@ def find_python(version: str, explicit: str | None = None) -> str:
                      f"(install it, or point COLAB_PYTHON at one)")
 
 
-def venv_key(constraints_text: str) -> str:
-    """Cache key of the environment: the constraints and the list of base packages."""
-    text = "\n".join([constraints_text, " ".join(sorted(map(canonical, base_packages())))])
+def venv_key(constraints_text: str, interpreter: str) -> str:
+    """Cache key of the environment: the constraints, the base packages and the interpreter."""
+    text = "\n".join([constraints_text, " ".join(sorted(map(canonical, base_packages()))), interpreter])
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -256,7 +256,7 @@ def installed(python: Path) -> dict[str, str]:
 
 def build_venv(venv: Path, interpreter: str, colab: ColabVersions) -> None:
     """Create the environment with Colab's versions of the base packages (reused once complete)."""
-    if (venv / VENV_MARK).is_file():
+    if (venv / VENV_MARK).is_file() and venv_python(venv).exists():
         print(f"Reusing {venv}")
         return
     if venv.exists():
@@ -402,8 +402,9 @@ def test(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     colab = read_constraints()
     full = load_full_freeze(args.colab_dir)
-    venv = Path(args.venv or os.environ.get("COLAB_VENV") or CACHE_DIR / f"venv-{venv_key(CONSTRAINTS.read_text())}")
     interpreter = find_python(colab.python, args.python)
+    key = venv_key(CONSTRAINTS.read_text(encoding="utf-8"), str(Path(interpreter).resolve()))
+    venv = Path(args.venv or os.environ.get("COLAB_VENV") or CACHE_DIR / f"venv-{key}")
     build_venv(venv, interpreter, colab)
     python = venv_python(venv)
     step = time.perf_counter()
