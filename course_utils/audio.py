@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 import struct
 import tempfile
 import warnings
@@ -45,6 +46,7 @@ from tqdm.auto import tqdm
 __all__ = [
     "AudioFileError",
     "audit",
+    "describe_audit",
     "read",
     "load",
     "remove_silence",
@@ -655,6 +657,28 @@ def audit(paths: Iterable[PathLike], *, n_jobs: int = 1, progress: bool = True,
     for column in ("sample_rate", "channels"):
         table[column] = table[column].astype("Int64")
     return table
+
+
+def _reason(problem: str) -> str:
+    return re.split(r"[:(]", problem, maxsplit=1)[0].strip()
+
+
+def describe_audit(report: pd.DataFrame) -> str:
+    """A Spanish summary of an :func:`audit` table: how many files are unusable and why, and
+    how many usable ones carry a warning (counted by reason)."""
+    def counted(problems: pd.Series) -> str:
+        reasons = pd.Series([_reason(part) for text in problems for part in text.split("; ")
+                             if part])
+        return ", ".join(f"{n} {reason}" for reason, n in reasons.value_counts().items())
+
+    bad = report[~report["ok"]]
+    warned = report[report["ok"] & (report["problem"] != "")]
+    text = f"Revisé {len(report)} archivo{'' if len(report) == 1 else 's'}: "
+    text += (f"{len(bad)} no se pueden usar ({counted(bad['problem'])})" if len(bad)
+             else "ninguno está roto")
+    text += (f"; {len(warned)} se pueden usar pero conviene mirarlos ({counted(warned['problem'])})."
+             if len(warned) else "; ninguno tiene advertencias.")
+    return text
 
 
 # --------------------------------------------------------- feature extraction at scale

@@ -130,6 +130,18 @@ def test_audit_flags_the_unusable_and_notes_the_suspicious(bad_files):
     assert rows.loc[str(bad_files["header_only"]), "sample_rate"] == SR  # from the header
 
 
+def test_describe_audit_counts_unusable_files_by_reason(bad_files):
+    text = audio.describe_audit(audio.audit(list(bad_files.values()), progress=False))
+    assert text.startswith(f"Revisé {len(bad_files)} archivos: 4 no se pueden usar (")
+    for reason in ("1 está vacío", "1 está truncado", "1 tiene encabezado pero ninguna muestra",
+                   "1 no es audio o está en un formato que no sé leer"):
+        assert reason in text
+    assert "3 se pueden usar pero conviene mirarlos" in text and "1 silencio puro" in text
+    clean = audio.audit([bad_files["good"]], progress=False)
+    assert audio.describe_audit(clean) == ("Revisé 1 archivo: ninguno está roto; ninguno tiene "
+                                           "advertencias.")
+
+
 def test_audit_in_parallel_gives_the_same_table(bad_files):
     paths = list(bad_files.values())
     serial = audio.audit(paths, progress=False)
