@@ -100,3 +100,61 @@ def test_checks_do_not_import_tensorflow():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parent.parent)
     assert out.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- lesson 04, section 1
+
+def test_learning_exercises_are_registered():
+    assert {"04.entropia", "04.cadena", "04.paso_gradiente"} <= set(exercises.registered())
+
+
+@pytest.mark.parametrize("exercise_id, right, wrong, fragment", [
+    ("04.entropia", 2.170, -2.170, "signo menos"),
+    ("04.entropia", np.float32(2.1698), 0.1142, "probabilidad"),
+    ("04.entropia", np.array(2.16985), 3.1304, "base 2"),
+    ("04.entropia", 2.1698, 0.1698, "clase verdadera"),
+    ("04.entropia", 2.1698, 2.3, "no es correcto"),
+    ("04.cadena", (24, 4), (4, 24), "al revés"),
+    ("04.cadena", [24.0, 4.0], (12, 2), "falta el 2"),
+    ("04.cadena", np.array([24, 4]), (12, 4), "∂z/∂w₁ = x"),
+    ("04.cadena", (np.int64(24), np.float64(4)), (8, 4), "w₂ = 3"),
+    ("04.cadena", (24, 4), (0, 4), "ReLU"),
+    ("04.cadena", (24, 4), (-24, -4), "signo"),
+    ("04.cadena", (24, 4), 24, "tupla"),
+    ("04.paso_gradiente", (1.8, 0.5), (-8, -5), "gradientes"),
+    ("04.paso_gradiente", (1.80, 0.50), (0.2, -0.5), "cuesta arriba"),
+    ("04.paso_gradiente", [1.8, 0.5], (1.4, 0.25), "falta el 2"),
+    ("04.paso_gradiente", np.array([1.8, 0.5]), (2.6, 1.0), "divide la suma"),
+    ("04.paso_gradiente", (1.8, 0.5), (9, 5), "tasa de aprendizaje"),
+    ("04.paso_gradiente", (1.8, 0.5), ("1.8", "0.5"), "número"),
+])
+def test_learning_answers(exercise_id, right, wrong, fragment):
+    assert verdict(exercise_id, right) is None
+    message = verdict(exercise_id, wrong)
+    assert message is not None and fragment in message, message
+
+
+def test_learning_answers_match_tensorflow():
+    """The checkers' expected values agree with Keras' loss and with GradientTape."""
+    import keras
+    import tensorflow as tf
+
+    from course_utils.checks import l04_redes_convolucionales as l04
+
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    keras_value = float(loss(np.array([l04.CE_CLASS]), np.array([l04.CE_LOGITS])))
+    assert verdict("04.entropia", round(keras_value, 3)) is None
+
+    c = l04.CHAIN
+    w1, w2 = tf.Variable(c["w1"]), tf.Variable(c["w2"])
+    with tf.GradientTape() as tape:
+        chain_loss = (w2 * tf.nn.relu(w1 * c["x"]) - c["y"]) ** 2
+    assert verdict("04.cadena", tuple(g.numpy() for g in tape.gradient(chain_loss, [w1, w2]))) is None
+
+    (w0, b0), x, y = l04.STEP_START, *np.asarray(l04.STEP_POINTS).T
+    w, b = tf.Variable(w0), tf.Variable(b0)
+    with tf.GradientTape() as tape:
+        line_loss = tf.reduce_mean((w * x + b - y) ** 2)
+    keras.optimizers.SGD(learning_rate=l04.STEP_LR).apply_gradients(
+        zip(tape.gradient(line_loss, [w, b]), [w, b]))
+    assert verdict("04.paso_gradiente", (w.numpy(), b.numpy())) is None

@@ -122,3 +122,33 @@ def test_temperature_function():
     assert "no cambia" in verdict("08.temperatura", lambda z, t: right(z, 1.0))
     with np.errstate(over="ignore", invalid="ignore"):
         assert "máximo" in verdict("08.temperatura", unstable)
+
+
+@pytest.mark.parametrize("wrong, fragment", [
+    (246_528, "reset_after=False"),
+    (245_760, "sesgos"),
+    (50_688, "recurrentes"),
+    (328_704, "LSTM"),
+    (82_432, "un solo bloque"),
+    (247_295, "no es correcto"),
+    ("247296", "entero"),
+])
+def test_gru_parameters(wrong, fragment):
+    assert "08.parametros_gru" in exercises.registered()
+    for right in (247_296, 247_296.0, np.int64(247_296)):
+        assert verdict("08.parametros_gru", right) is None
+    message = verdict("08.parametros_gru", wrong)
+    assert message is not None and fragment in message, message
+
+
+def test_gru_parameters_match_keras():
+    import keras
+
+    from course_utils.checks import l08_texto as l08
+
+    layer = keras.layers.GRU(l08.GRU_UNITS)
+    layer.build((None, 5, l08.GRU_INPUT))
+    assert verdict("08.parametros_gru", layer.count_params()) is None
+    old = keras.layers.GRU(l08.GRU_UNITS, reset_after=False)
+    old.build((None, 5, l08.GRU_INPUT))
+    assert "reset_after=False" in verdict("08.parametros_gru", old.count_params())

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Wrong, as_number, exercise
+from course_utils.exercises import Wrong, as_integer, as_number, exercise
 
 LOSS_NATS = 1.5
 WORD_LOSS = 5.2
@@ -111,3 +111,29 @@ def bits_per_char(answer: Any) -> str | None:
     if abs(value - WORD_LOSS) < 1e-9:
         return "esa es la pérdida por palabra en nats; conviértela a bits por carácter."
     return "no es correcto: bits por carácter = pérdida × n_palabras / (n_caracteres × ln 2)."
+
+
+#: Exercise 08.parametros_gru: keras.layers.GRU(GRU_UNITS) over inputs of GRU_INPUT numbers.
+GRU_UNITS = 256
+GRU_INPUT = 64
+
+
+@exercise("08.parametros_gru", hint="3 bloques (z, r, h), cada uno con W (entrada × unidades), U (unidades × unidades) y dos sesgos.")
+def gru_parameters(answer: Any) -> str | None:
+    """GRU(256) over 64 inputs, reset_after=True: 3·(256·(64 + 256) + 2·256) = 247,296."""
+    got = as_integer(answer)
+    units, n_in = GRU_UNITS, GRU_INPUT
+    if got == 3 * (units * (n_in + units) + 2 * units):
+        return None
+    if got == 3 * (units * (n_in + units) + units):
+        return ("esa es la cuenta con reset_after=False (un sesgo por bloque); con reset_after=True "
+                "cada bloque tiene dos: el de la entrada y el recurrente.")
+    if got == 3 * units * (n_in + units):
+        return "te faltaron los sesgos: dos vectores de 256 por bloque."
+    if got == 3 * (units * n_in + 2 * units):
+        return "te faltaron los pesos recurrentes U (unidades × unidades) de cada bloque."
+    if got in (4 * (units * (n_in + units) + units), 4 * (units * (n_in + units) + 2 * units)):
+        return "esa es la cuenta de una LSTM (4 bloques); la GRU tiene 3: actualización, reinicio y candidato."
+    if got == units * (n_in + units) + 2 * units:
+        return "ese es un solo bloque; la GRU tiene 3 (z, r y el candidato)."
+    return "no es correcto: 3 · (unidades · (entrada + unidades) + 2 · unidades)."
