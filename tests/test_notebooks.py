@@ -35,7 +35,7 @@ from tools.notebook_harness import (
 )
 
 NOTEBOOKS = select_shard(sorted(NOTEBOOK_DIR.glob("*.ipynb")), os.environ.get("NOTEBOOK_SHARD"))
-REAL_NOTEBOOKS = [p for p in NOTEBOOKS if p.stem in REAL_RUNS]
+REAL_NOTEBOOKS = sorted((p for p in NOTEBOOKS if p.stem in REAL_RUNS), key=lambda p: list(REAL_RUNS).index(p.stem))
 # Executed copies and figures: build/notebooks, build/results; make test-real keeps its own in
 # build/real/ (apart from the smoke run that nbval reads).
 REAL_DIR = BUILD_DIR / "real"
