@@ -672,14 +672,18 @@ def describe_audit(report: pd.DataFrame) -> str:
     def counted(problems: pd.Series) -> str:
         reasons = pd.Series([_reason(part) for text in problems for part in text.split("; ")
                              if part])
-        return ", ".join(f"{n} {reason}" for reason, n in reasons.value_counts().items())
+        return "; ".join(f"{reason}: {n}" for reason, n in reasons.value_counts().items())
 
     bad = report[~report["ok"]]
     warned = report[report["ok"] & (report["problem"] != "")]
     text = f"Revisé {len(report)} archivo{'' if len(report) == 1 else 's'}: "
-    text += (f"{len(bad)} no se pueden usar ({counted(bad['problem'])})" if len(bad)
+    text += ((f"1 no se puede usar ({counted(bad['problem'])})" if len(bad) == 1 else
+              f"{len(bad)} no se pueden usar ({counted(bad['problem'])})") if len(bad)
              else "ninguno está roto")
-    text += (f"; {len(warned)} se pueden usar pero conviene mirarlos ({counted(warned['problem'])})."
+    text += ((f"; 1 se puede usar pero conviene mirarlo ({counted(warned['problem'])})."
+              if len(warned) == 1 else
+              f"; {len(warned)} se pueden usar pero conviene mirarlos "
+              f"({counted(warned['problem'])}).")
              if len(warned) else "; ninguno tiene advertencias.")
     return text
 

@@ -139,10 +139,15 @@ def test_audit_flags_the_unusable_and_notes_the_suspicious(bad_files):
 def test_describe_audit_counts_unusable_files_by_reason(bad_files):
     text = audio.describe_audit(audio.audit(list(bad_files.values()), progress=False))
     assert text.startswith(f"Revisé {len(bad_files)} archivos: 4 no se pueden usar (")
-    for reason in ("1 está vacío", "1 está truncado", "1 tiene encabezado pero ninguna muestra",
-                   "1 no es audio o está en un formato que no sé leer"):
+    for reason in ("está vacío: 1", "está truncado: 1",
+                   "tiene encabezado pero ninguna muestra de audio: 1",
+                   "no es audio o está en un formato que no sé leer: 1"):
         assert reason in text
-    assert "3 se pueden usar pero conviene mirarlos" in text and "1 silencio puro" in text
+    assert "3 se pueden usar pero conviene mirarlos" in text and "silencio puro: 1" in text
+    one_bad = audio.audit([bad_files["empty"], bad_files["silent"]], progress=False)
+    assert audio.describe_audit(one_bad) == (
+        "Revisé 2 archivos: 1 no se puede usar (está vacío: 1); 1 se puede usar pero conviene "
+        "mirarlo (silencio puro: 1).")
     clean = audio.audit([bad_files["good"]], progress=False)
     assert audio.describe_audit(clean) == ("Revisé 1 archivo: ninguno está roto; ninguno tiene "
                                            "advertencias.")
