@@ -5,14 +5,16 @@
   hombre, 1 = mujer, the positive class), ``clase``, plus ``age`` and ``accent`` when the data
   has them.
 - :func:`speaker_split`: train / validation / test with every speaker on one side only and both
-  classes in every split (stratified at the speaker level).
+  classes in every split (stratified at the speaker level); :func:`split_group` says whether a
+  copy has enough speakers for it (else split by clip, with a warning).
 - :func:`gender_pipeline` and :func:`extract`: the lecture's 40 MFCC x 300 frames.
 - :func:`collapse_time`: per-coefficient statistics over time for XGBoost, with or without the
   zero padding (the lecture's question).
 - :func:`median_pitch` (fundamental frequency of the loud frames, YIN) and :func:`pitch_band`
   to group clips by how low or high the voice is.
 - Common Voice from Kaggle: :func:`kaggle_credentials_present`, :func:`download_common_voice`,
-  :func:`write_labelled_subset` (then ``python -m course_utils pack``).
+  :func:`write_labelled_subset` (then ``python -m course_utils pack``); :func:`common_voice_root`
+  resolves a lesson's ``COMMON_VOICE_SOURCE`` ("real", "synthetic" or a folder).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ __all__ = [
     "DATASETS",
     "gender_table",
     "speaker_split",
+    "split_group",
     "split_summary",
     "balanced_class_weight",
     "gender_pipeline",
@@ -44,6 +47,7 @@ __all__ = [
     "kaggle_credentials_present",
     "download_common_voice",
     "write_labelled_subset",
+    "common_voice_root",
 ]
 
 #: Class names by label: 0 = hombre, 1 = mujer (the positive class of ROC curves).
@@ -140,6 +144,25 @@ def speaker_split(table: pd.DataFrame, *, val_size: float = 0.2, test_size: floa
     splits = {k: np.flatnonzero(np.isin(groups, np.array(v, dtype=object))) for k, v in chosen.items()}
     assert_group_disjoint(groups, splits["train"], splits["val"], splits["test"])
     return splits
+
+
+def split_group(table: pd.DataFrame, *, group: str = "speaker", label: str = "label",
+                min_groups: int = 3) -> tuple[str, str | None]:
+    """``(column, warning)`` to split ``table`` by: ``group`` when every class has at least
+    ``min_groups`` groups (``warning`` is None); otherwise a ``"clip"`` column (added to
+    ``table``: every clip its own group) and a Spanish warning saying why."""
+    group_label = table.groupby(group)[label].agg(lambda s: s.mode().iloc[0])
+    per_class = group_label.value_counts().reindex(range(len(LABELS)), fill_value=0)
+    if per_class.min() >= min_groups:
+        return group, None
+    table["clip"] = np.arange(len(table)).astype(str)
+    counts = ", ".join(f"{LABELS[k]}: {n}" for k, n in per_class.items())
+    return "clip", (
+        f"Aviso: esta copia tiene pocos hablantes por clase ({counts}); hacen falta al menos "
+        f"{min_groups} por clase para separar entrenamiento, validación y prueba por hablante. "
+        "Reparto los clips en su lugar: una misma voz queda en más de una partición y la "
+        "exactitud de prueba puede salir inflada. Con más hablantes, la lección separa por "
+        "hablante.")
 
 
 def split_summary(table: pd.DataFrame, splits: dict[str, np.ndarray], *,
@@ -314,3 +337,36 @@ def write_labelled_subset(root: str | os.PathLike, dest: str | os.PathLike, *,
     dest.mkdir(parents=True, exist_ok=True)
     kept_rows.to_csv(dest / f"{subset}.csv", index=False)
     return keep.reset_index(drop=True)
+
+
+def common_voice_root(source: str | os.PathLike, data_dir: str | os.PathLike, *,
+                      download: bool = False) -> Path | None:
+    """Root of Common Voice for a lesson's ``COMMON_VOICE_SOURCE``, or None (after printing
+    what to do) when ``"real"`` has no copy yet.
+
+    ``"synthetic"`` or a folder go to :func:`course_utils.data.fetch`. ``"real"`` uses, in
+    order: the labelled subset lesson 05 wrote to ``data_dir/common_voice_genero``, a classroom
+    mirror (``COURSE_DATA_MIRROR``), and, with ``download=True`` and Kaggle credentials, the
+    Kaggle download (about 13 GB) reduced to that subset.
+    """
+    from .data import fetch
+    from .data.errors import DataError
+
+    if not (isinstance(source, str) and source == "real"):
+        return fetch("common_voice", source=source)
+    subset_dir = Path(data_dir) / "common_voice_genero"
+    if (subset_dir / "cv-valid-dev.csv").is_file():
+        return fetch("common_voice", path=subset_dir)
+    try:
+        return fetch("common_voice", source="real", quiet=False)
+    except DataError:
+        pass
+    if download and kaggle_credentials_present():
+        kept = write_labelled_subset(download_common_voice(), subset_dir)
+        print(f"{len(kept)} clips con género copiados a {subset_dir}. Empaquétalos con: "
+              f"python -m course_utils pack {subset_dir} --name common-voice-cv-valid-dev")
+        return fetch("common_voice", path=subset_dir)
+    print("Common Voice no está disponible: no hay credenciales de Kaggle (pasos 1 y 2 de la "
+          "lección 05) ni una copia en el espejo del aula. Pon en COMMON_VOICE_SOURCE la carpeta "
+          "donde ya tienes cv-valid-dev.csv, o \"synthetic\" para practicar con su gemelo.")
+    return None

@@ -129,12 +129,18 @@ def grouped_splits(groups: Sequence | np.ndarray, *, labels: Sequence | np.ndarr
     Without ``labels``, sizes are fractions of the groups
     (``course_utils.splits.group_train_test_split`` twice). With ``labels``, scikit-learn's
     ``StratifiedGroupKFold`` also keeps the class proportions similar in the three parts;
-    then each part is one fold, so sizes are rounded to ``1 / k`` (0.15 -> one of 7 folds).
-    Either way the result is checked with ``assert_group_disjoint``.
+    then each part is one fold, so sizes are rounded to ``1 / k`` (0.15 -> one of 7 folds);
+    with fewer groups than folds, ``k`` drops to the number of groups (each part gets at least
+    one group). Either way the result is checked with ``assert_group_disjoint``.
     """
     groups = np.asarray(groups)
     if not (0 < val_size < 1 and 0 < test_size < 1 and val_size + test_size < 1):
         raise ValueError("`val_size` y `test_size` son fracciones positivas que suman menos de 1.")
+    n_groups = len(np.unique(groups))
+    if n_groups < 3:
+        raise ValueError(f"Hay {n_groups} grupo(s) (frases): hacen falta al menos 3 para separar "
+                         "entrenamiento, validación y prueba sin que un grupo cruce. Usa una copia "
+                         "con más frases (o más grabaciones por idioma).")
     if labels is None:
         rest, test = splits.group_train_test_split(groups, test_size=test_size, seed=seed)
         inner_val = val_size / (1 - test_size)
@@ -147,7 +153,7 @@ def grouped_splits(groups: Sequence | np.ndarray, *, labels: Sequence | np.ndarr
             raise ValueError("`labels` y `groups` deben tener el mismo largo.")
 
         def one_fold(idx: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
-            k = max(2, round(1 / size))
+            k = min(max(2, round(1 / size)), len(np.unique(groups[idx])))
             folds = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
             keep, held = next(folds.split(np.zeros(len(idx)), labels[idx], groups[idx]))
             return np.sort(keep), np.sort(held)

@@ -181,3 +181,31 @@ def test_common_voice_twin_table_and_labelled_subset(twin_env, tmp_path):
     assert len(again) == labelled
     assert sorted(p.split("/")[-1] for p in again["path"]) == sorted(
         p.split("/")[-1] for p in table["path"])
+
+
+def test_split_group_falls_back_to_clips_when_a_class_has_few_speakers():
+    enough = _table(n_f=3, n_m=4)
+    assert gd.split_group(enough) == ("speaker", None)
+    assert "clip" not in enough.columns
+    few = _table(n_f=2, n_m=4, clips=5)
+    column, warning = gd.split_group(few)
+    assert column == "clip" and "mujer: 2" in warning and "inflada" in warning
+    assert few["clip"].is_unique
+    splits = gd.speaker_split(few, group="clip")
+    assert sorted(np.concatenate(list(splits.values())).tolist()) == list(range(len(few)))
+    for part in splits.values():
+        assert set(few["label"].iloc[part]) == {0, 1}  # both classes in every split
+
+
+def test_common_voice_root_resolves_the_three_kinds_of_source(twin_env, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("KAGGLE_USERNAME", raising=False)
+    monkeypatch.setenv("KAGGLE_CONFIG_DIR", str(tmp_path / "no-kaggle"))
+    monkeypatch.delenv("COURSE_DATA_MIRROR", raising=False)
+    twin = gd.common_voice_root("synthetic", tmp_path)
+    assert (twin / "cv-valid-dev.csv").is_file()
+    assert gd.common_voice_root(str(twin), tmp_path) == twin.resolve()
+    assert gd.common_voice_root("real", tmp_path / "empty", download=True) is None
+    assert "COMMON_VOICE_SOURCE" in capsys.readouterr().out
+    gd.write_labelled_subset(twin, tmp_path / "data" / "common_voice_genero")
+    found = gd.common_voice_root("real", tmp_path / "data")
+    assert found == (tmp_path / "data" / "common_voice_genero").resolve()

@@ -173,3 +173,14 @@ def test_leak_report_counts_shared_recordings_and_ids():
     assert report["id"] == pytest.approx(1.0)  # ids 7, 7, 9 all appear in train
     clean = lid.leak_report(table, train=[0, 1, 2], test=[3, 4, 5])
     assert clean.tolist() == [0.0, 0.0]
+
+
+def test_grouped_splits_use_fewer_folds_when_groups_are_few():
+    groups = np.repeat(np.arange(4), 3)  # 4 sentences: fewer than the 7 folds of test_size 0.15
+    labels = np.repeat([0, 1, 0, 1], 3)
+    train, val, test = lid.grouped_splits(groups, labels=labels, seed=0)
+    assert sorted(np.concatenate([train, val, test]).tolist()) == list(range(12))
+    sets = [set(groups[idx]) for idx in (train, val, test)]
+    assert all(sets) and not (sets[0] & sets[1] or sets[0] & sets[2] or sets[1] & sets[2])
+    with pytest.raises(ValueError, match="al menos 3"):
+        lid.grouped_splits(np.repeat([0, 1], 3), labels=np.repeat([0, 1], 3))
