@@ -51,6 +51,7 @@ JUPYTER = ["ipykernel", "ipython", "ipywidgets", "traitlets", "jupyter_client", 
 TEST_TOOLS = ["pytest", "pytest-xdist", "papermill", "nbformat", "nbclient", "pip"]
 PACKAGE = "course-utils"
 VENV_MARK = ".course-colab-venv"  # stamp: the environment finished installing
+NUMBA_MARK = ".numba-cache-warm"  # stamp: librosa's compiled functions were cached one at a time
 
 
 def canonical(name: str) -> str:
@@ -270,6 +271,29 @@ def build_venv(venv: Path, interpreter: str, colab: ColabVersions) -> None:
     (venv / VENV_MARK).write_text(CONSTRAINTS.read_text(encoding="utf-8"), encoding="utf-8")
 
 
+WARM_LIBROSA = """
+import importlib, pkgutil, librosa
+for mod in pkgutil.walk_packages(librosa.__path__, "librosa."):
+    if ".tests" not in mod.name:
+        importlib.import_module(mod.name)
+"""
+
+
+def warm_numba_cache(venv: Path) -> None:
+    """Compile and cache librosa's numba gufuncs in one process, once per environment.
+
+    Two kernels compiling the same ``@guvectorize(cache=True)`` functions at once can write
+    mismatched cache files that segfault every later run (numba issue #10128): the lessons run
+    two at a time, so the cache is filled beforehand, from scratch, by a single process.
+    """
+    if (venv / NUMBA_MARK).is_file():
+        return
+    for cached in venv.glob("lib/python*/site-packages/librosa/**/__pycache__/*.nb[ic]"):
+        cached.unlink()
+    _run([str(venv_python(venv)), "-c", WARM_LIBROSA])
+    (venv / NUMBA_MARK).touch()
+
+
 def check_venv_matches(env: dict[str, str], colab: ColabVersions, full: dict[str, str] | None) -> list[str]:
     """Packages of the environment Colab has at another version (should be none)."""
     problems = []
@@ -406,6 +430,7 @@ def test(args: argparse.Namespace) -> int:
     key = venv_key(CONSTRAINTS.read_text(encoding="utf-8"), str(Path(interpreter).resolve()))
     venv = Path(args.venv or os.environ.get("COLAB_VENV") or CACHE_DIR / f"venv-{key}")
     build_venv(venv, interpreter, colab)
+    warm_numba_cache(venv)
     python = venv_python(venv)
     step = time.perf_counter()
     print(f"== Colab environment ready ({step - start:.0f} s): "
