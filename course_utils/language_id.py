@@ -130,8 +130,8 @@ def grouped_splits(groups: Sequence | np.ndarray, *, labels: Sequence | np.ndarr
     (``course_utils.splits.group_train_test_split`` twice). With ``labels``, scikit-learn's
     ``StratifiedGroupKFold`` also keeps the class proportions similar in the three parts;
     then each part is one fold, so sizes are rounded to ``1 / k`` (0.15 -> one of 7 folds);
-    with fewer groups than folds, ``k`` drops to the number of groups (each part gets at least
-    one group). Either way the result is checked with ``assert_group_disjoint``.
+    with fewer groups (or rows of the largest class) than folds, ``k`` drops to that number, and
+    with a single row per class the groups are split without stratifying. Either way the result is checked with ``assert_group_disjoint``.
     """
     groups = np.asarray(groups)
     if not (0 < val_size < 1 and 0 < test_size < 1 and val_size + test_size < 1):
@@ -153,7 +153,11 @@ def grouped_splits(groups: Sequence | np.ndarray, *, labels: Sequence | np.ndarr
             raise ValueError("`labels` y `groups` deben tener el mismo largo.")
 
         def one_fold(idx: np.ndarray, size: float) -> tuple[np.ndarray, np.ndarray]:
-            k = min(max(2, round(1 / size)), len(np.unique(groups[idx])))
+            largest_class = int(np.unique(labels[idx], return_counts=True)[1].max())
+            k = min(max(2, round(1 / size)), len(np.unique(groups[idx])), largest_class)
+            if k < 2:  # one row per class: nothing to stratify, split the groups only
+                keep, held = splits.group_train_test_split(groups[idx], test_size=size, seed=seed)
+                return np.sort(keep), np.sort(held)
             folds = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
             keep, held = next(folds.split(np.zeros(len(idx)), labels[idx], groups[idx]))
             return np.sort(keep), np.sort(held)

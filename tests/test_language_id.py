@@ -184,3 +184,13 @@ def test_grouped_splits_use_fewer_folds_when_groups_are_few():
     assert all(sets) and not (sets[0] & sets[1] or sets[0] & sets[2] or sets[1] & sets[2])
     with pytest.raises(ValueError, match="al menos 3"):
         lid.grouped_splits(np.repeat([0, 1], 3), labels=np.repeat([0, 1], 3))
+
+
+def test_grouped_splits_with_fewer_rows_per_class_than_folds():
+    groups = np.arange(8)  # 8 sentences, one window each: 2 per class, fewer than 7 folds
+    labels = np.repeat(np.arange(4), 2)
+    train, val, test = lid.grouped_splits(groups, labels=labels, seed=0)
+    assert sorted(np.concatenate([train, val, test]).tolist()) == list(range(8))
+    assert len(train) and len(val) and len(test)
+    single = lid.grouped_splits(np.arange(4), labels=np.arange(4), seed=0)  # one row per class
+    assert sorted(np.concatenate(single).tolist()) == [0, 1, 2, 3] and all(len(p) for p in single)
