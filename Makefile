@@ -43,6 +43,8 @@ $(STAMP): pyproject.toml constraints.txt
 	fi
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[$(EXTRAS)]"
+	@# librosa's numba cache, filled by one process before lessons run two at a time (numba#10128)
+	$(BIN)/python -c 'from pathlib import Path; from tools.colab_env import warm_numba_cache; warm_numba_cache(Path("$(VENV)"))'
 	@touch "$@"
 
 test: venv
