@@ -147,7 +147,7 @@ def _one_run(config: RunConfig, build_model: Callable[[RunConfig], keras.Model],
     import keras
 
     from course_utils.env import seed_everything
-    from course_utils.keyword_models import batches
+    from course_utils.keyword_data import batches
 
     seed_everything(seed)
     n_train = int(train.cardinality())
