@@ -7,6 +7,7 @@ TensorFlow is only loaded when ``setup()`` or ``seed_everything()`` runs.
 - ``seed_everything(seed, deterministic=False)``: seeds Python, NumPy and TensorFlow.
 - ``record(**figures)``: saves a lesson's headline figures for the tests.
 - ``check(exercise_id, answer)``: checks an exercise and prints feedback in Spanish.
+- ``solution(exercise_id)``: prints an exercise's reference solution.
 - Subpackages and modules (``data``, ``datasets``, ``exercises``, ``audio``...) load on first use.
 """
 
@@ -25,14 +26,15 @@ _LAZY_NAMES = {
     "seed_everything": "env",
     "record": "results",
     "check": "exercises",
+    "solution": "exercises",
 }
 
-__all__ = ["CourseEnv", "check", "data", "datasets", "exercises", "record", "seed_everything", "setup"]
+__all__ = ["CourseEnv", "check", "data", "datasets", "exercises", "record", "seed_everything", "setup", "solution"]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from . import data, datasets, exercises
     from .env import CourseEnv, seed_everything, setup
-    from .exercises import check
+    from .exercises import check, solution
     from .results import record
 
 

@@ -2,31 +2,47 @@
 
 A lesson's module ``course_utils/checks/lNN_tema.py`` registers its checkers::
 
-    from course_utils.exercises import Wrong, exercise
+    from course_utils.exercises import Wrong, as_number, exercise
 
-    @exercise("01.nyquist", hint="Recuerda la frecuencia de Nyquist: la mitad de la de muestreo.")
+    @exercise(
+        "01.nyquist",
+        hint="la frecuencia de Nyquist es la mitad de la de muestreo.",
+        worked_step="sr = 8000, así que Nyquist = 8000 / 2 = ...",
+        solution=4000,
+        explanation="Nyquist es sr / 2: con 8000 Hz, 4000 Hz.",
+    )
     def nyquist(answer):
-        if answer == 4000:
+        value = as_number(answer)
+        if value == 4000:
             return None                      # correct
-        if answer == 8000:
-            raise Wrong("Esa es la frecuencia de muestreo; Nyquist es la mitad.")
-        return "Revisa la definición de la frecuencia de Nyquist."
+        if value == 8000:
+            raise Wrong("esa es la frecuencia de muestreo; Nyquist es la mitad.")
+        return "revisa la definición de la frecuencia de Nyquist."
 
-and the notebook calls ``course_utils.check("01.nyquist", respuesta)``, which
-prints one line of feedback in Spanish and returns ``True`` only when correct.
-Modules in ``course_utils.checks`` are discovered automatically.
+The notebook calls ``course_utils.check("01.nyquist", respuesta)``: it prints one
+line of feedback in Spanish and returns ``None``. The hint appears after the first
+wrong answer, the worked step after the second; ``course_utils.solution(id)``
+prints the reference solution. Tests use :func:`is_correct`. A solution is a
+value, a function (when the answer is a function) or :class:`Code` evaluated in
+the lesson's variables. Modules in ``course_utils.checks`` are discovered automatically.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
+import inspect
 import numbers
 import pkgutil
-from collections.abc import Callable
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Exercise", "Wrong", "check", "exercise", "get", "is_unanswered", "registered"]
+__all__ = [
+    "Code", "Exercise", "Wrong", "as_integer", "as_number", "as_numbers", "check", "exercise",
+    "get", "is_correct", "is_unanswered", "near", "reference_answer", "registered", "solution",
+]
 
 Checker = Callable[[Any], "str | None"]
 
@@ -36,24 +52,65 @@ class Wrong(Exception):
 
 
 @dataclass(frozen=True)
+class Code:
+    """A reference solution written as code in the lesson's variables (e.g. ``np.std(a, ddof=1)``).
+
+    ``source`` is an expression, or statements whose last line is an expression: its value
+    is the answer.
+    """
+
+    source: str
+
+    def evaluate(self, namespace: Mapping[str, Any] | None = None) -> Any:
+        """The answer this code gives in ``namespace`` (a lesson's ``globals()``)."""
+        scope = dict(namespace or {})
+        tree = ast.parse(textwrap.dedent(self.source).strip(), mode="exec")
+        if not tree.body or not isinstance(tree.body[-1], ast.Expr):
+            raise ValueError("the last line of a Code solution must be an expression")
+        last = ast.Expression(tree.body.pop().value)
+        exec(compile(tree, "<solución>", "exec"), scope)
+        return eval(compile(last, "<solución>", "eval"), scope)
+
+
+_NO_SOLUTION = object()
+
+
+@dataclass(frozen=True)
 class Exercise:
-    """A registered exercise: its identifier, checker and optional hint."""
+    """A registered exercise: its id, checker, hints and reference solution."""
 
     id: str
     checker: Checker
     hint: str | None = None
+    worked_step: str | None = None
+    solution: Any = _NO_SOLUTION
+    explanation: str | None = None
+
+    @property
+    def has_solution(self) -> bool:
+        return self.solution is not _NO_SOLUTION
 
 
 _REGISTRY: dict[str, Exercise] = {}
 _DISCOVERY_ERRORS: dict[str, str] = {}
+_WRONG_TRIES: dict[str, int] = {}
 _discovered = False
 
 
-def exercise(exercise_id: str, hint: str | None = None) -> Callable[[Checker], Checker]:
+def exercise(
+    exercise_id: str,
+    hint: str | None = None,
+    *,
+    worked_step: str | None = None,
+    solution: Any = _NO_SOLUTION,
+    explanation: str | None = None,
+) -> Callable[[Checker], Checker]:
     """Decorator that registers ``checker`` under ``exercise_id`` (e.g. ``"01.nyquist"``).
 
-    The checker receives the student's answer and returns ``None`` when it is
-    correct, or a Spanish explanation of what is wrong (or raises :class:`Wrong`).
+    The checker receives the student's answer and returns ``None`` when it is correct,
+    or a Spanish explanation of what is wrong (or raises :class:`Wrong`). ``hint`` is
+    shown after the first wrong answer, ``worked_step`` after the second; ``solution``
+    and ``explanation`` are what :func:`solution` prints.
     """
 
     def register(checker: Checker) -> Checker:
@@ -62,7 +119,9 @@ def exercise(exercise_id: str, hint: str | None = None) -> Callable[[Checker], C
             raise ValueError(
                 f"Exercise id {exercise_id!r} is already registered by {_qualname(previous.checker)}"
             )
-        _REGISTRY[exercise_id] = Exercise(exercise_id, checker, hint)
+        _REGISTRY[exercise_id] = Exercise(
+            exercise_id, checker, hint, worked_step, solution, explanation
+        )
         return checker
 
     return register
@@ -144,21 +203,54 @@ def _run_checker(item: Exercise, answer: Any) -> str | None:
     return str(verdict)
 
 
+# --- helpers for checkers: fair reading of numbers and sequences ------------------------------
+
+def _scalar(answer: Any) -> Any:
+    """NumPy/TensorFlow scalars and 0-d or one-element arrays as plain Python numbers."""
+    if hasattr(answer, "numpy") and callable(answer.numpy):  # a TensorFlow tensor
+        answer = answer.numpy()
+    if hasattr(answer, "ndim") and hasattr(answer, "item"):
+        if getattr(answer, "ndim", None) == 0 or getattr(answer, "size", None) == 1:
+            return answer.item()
+    return answer
+
+
 def as_number(answer: Any, example: str = "3.14") -> float:
-    """``answer`` as a float, or ``Wrong`` with a Spanish explanation (for checkers)."""
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+    """``answer`` (int, float, NumPy scalar, 0-d array) as a float, or ``Wrong`` in Spanish."""
+    value = _scalar(answer)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise Wrong(f"escribe un número (por ejemplo {example}), no {type(answer).__name__}.")
-    return float(answer)
+    return float(value)
 
 
 def as_integer(answer: Any, what: str = "la respuesta") -> int:
-    """``answer`` as an int (7 or 7.0), or ``Wrong`` with a Spanish explanation (for checkers)."""
-    if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
+    """``answer`` as an int (7, 7.0, ``np.int64(7)``), or ``Wrong`` with a Spanish explanation."""
+    value = _scalar(answer)
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise Wrong(f"{what} debe ser un número entero, no {type(answer).__name__}.")
-    if float(answer) != int(answer):
+    if float(value) != int(value):
         raise Wrong(f"{what} debe ser un número entero; recibí {answer!r}.")
-    return int(answer)
+    return int(value)
 
+
+def as_numbers(answer: Any, length: int | None = None, what: str = "la respuesta") -> list[float]:
+    """A tuple, list or 1-d array of numbers as a list of floats, or ``Wrong`` in Spanish."""
+    if hasattr(answer, "tolist") and not isinstance(answer, (str, bytes)):
+        answer = answer.tolist()
+    if isinstance(answer, (str, bytes, Mapping)) or not isinstance(answer, Sequence):
+        raise Wrong(f"{what} debe ser una tupla, una lista o un arreglo de números.")
+    values = [as_number(item) for item in answer]
+    if length is not None and len(values) != length:
+        raise Wrong(f"{what} debe tener {length} números; tiene {len(values)}.")
+    return values
+
+
+def near(answer: float, value: float, decimals: int) -> bool:
+    """True when ``answer`` is ``value`` to ``decimals`` decimals (rounded either way)."""
+    return abs(float(answer) - float(value)) <= 0.5 * 10.0 ** (-decimals) + 1e-9
+
+
+# --- what the student calls --------------------------------------------------------------------
 
 def feedback(exercise_id: str, answer: Any) -> str | None:
     """The checker's verdict without printing: None when correct, else the explanation.
@@ -171,25 +263,82 @@ def feedback(exercise_id: str, answer: Any) -> str | None:
     return _run_checker(item, answer)
 
 
-def check(exercise_id: str, answer: Any) -> bool:
-    """Check ``answer`` for ``exercise_id``, print feedback in Spanish, return True if correct.
+def is_correct(exercise_id: str, answer: Any) -> bool:
+    """True when ``answer`` is correct (nothing printed; an unknown id raises KeyError)."""
+    if get(exercise_id) is None:
+        raise KeyError(f"{exercise_id} is not a registered exercise")
+    return not is_unanswered(answer) and feedback(exercise_id, answer) is None
+
+
+def check(exercise_id: str, answer: Any) -> None:
+    """Check ``answer`` for ``exercise_id`` and print feedback in Spanish (returns None).
 
     Never raises: an unknown id, an unanswered exercise (``None`` or ``...``) or a
-    checker that fails on an unexpected answer all print a message and return False.
+    checker that fails on an unexpected answer all print a message. The hint comes
+    after the first wrong answer, the worked step after the second, and from then on
+    a pointer to :func:`solution`.
     """
     item = get(exercise_id)
     if item is None:
         print(_unknown_message(exercise_id))
-        return False
+        return
     if is_unanswered(answer):
-        text = f"⏳ Ejercicio {exercise_id} aún sin responder: reemplaza ... por tu respuesta y vuelve a ejecutar la celda."
-        if item.hint:
-            text += f" Pista: {item.hint}"
-        print(text)
-        return False
+        print(
+            f"⏳ Ejercicio {exercise_id} aún sin responder: reemplaza cada ... por tu respuesta "
+            "y vuelve a ejecutar la celda."
+        )
+        return
     problem = _run_checker(item, answer)
     if problem is None:
         print(f"✅ Ejercicio {exercise_id}: ¡correcto!")
-        return True
-    print(f"❌ Ejercicio {exercise_id}: {problem}")
-    return False
+        return
+    tries = _WRONG_TRIES[exercise_id] = _WRONG_TRIES.get(exercise_id, 0) + 1
+    lines = [f"❌ Ejercicio {exercise_id}: {problem}"]
+    if tries == 1 and item.hint:
+        lines.append(f"   Pista: {item.hint}")
+    elif tries >= 2:
+        step = item.worked_step or item.hint
+        if step:
+            lines.append(f"   Un paso más: {step}")
+        if tries >= 3 and item.has_solution:
+            lines.append(f'   Si te atascaste, course_utils.solution("{exercise_id}") muestra una solución.')
+    print("\n".join(lines))
+
+
+def reference_answer(exercise_id: str, namespace: Mapping[str, Any] | None = None) -> Any:
+    """The reference solution's answer (a :class:`Code` solution runs in ``namespace``)."""
+    item = get(exercise_id)
+    if item is None:
+        raise KeyError(f"{exercise_id} is not a registered exercise")
+    if not item.has_solution:
+        raise LookupError(f"{exercise_id} has no reference solution")
+    if isinstance(item.solution, Code):
+        return item.solution.evaluate(namespace)
+    return item.solution
+
+
+def _solution_text(value: Any) -> str:
+    if isinstance(value, Code):
+        return textwrap.dedent(value.source).strip()
+    if callable(value):
+        try:
+            return textwrap.dedent(inspect.getsource(value)).strip()
+        except (OSError, TypeError):
+            return repr(value)
+    return repr(value)
+
+
+def solution(exercise_id: str) -> None:
+    """Print the reference solution of ``exercise_id`` with a short Spanish explanation."""
+    item = get(exercise_id)
+    if item is None:
+        print(_unknown_message(exercise_id))
+        return
+    if not item.has_solution:
+        print(f"Ejercicio {exercise_id}: todavía no tiene una solución de referencia; avisa a quien imparte el curso.")
+        return
+    text = f"💡 Solución de referencia del ejercicio {exercise_id}:\n\n"
+    text += textwrap.indent(_solution_text(item.solution), "    ")
+    if item.explanation:
+        text += f"\n\n{item.explanation}"
+    print(text)
