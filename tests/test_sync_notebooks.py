@@ -149,3 +149,69 @@ def test_gpu_lessons_ask_colab_for_a_gpu(repo):
     assert "accelerator" not in cpu.metadata and cpu.metadata["colab"] == {"provenance": []}
     assert sync.dumps(sync.canonical(gpu, "04_redes_convolucionales.ipynb", cfg)) == sync.dumps(gpu)
     assert sync.GPU_LESSONS == {"04", "05", "06", "07", "08", "09", "12"}
+
+
+def _export_notebook(path, *cells):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {path.stem[:2]} · X")])
+    for source, tags in cells:
+        cell = nbformat.v4.new_code_cell(source)
+        cell.metadata["tags"] = tags
+        nb.cells.append(cell)
+    nbformat.write(nb, path)
+
+
+MODEL_CELL = '''import keras
+
+
+def build_model(units: int = 8) -> keras.Model:
+    return keras.Sequential([keras.layers.Dense(units)])'''
+
+
+def test_export_cells_become_a_module_that_names_its_lesson(repo):
+    lesson = repo / "notebooks" / "05_genero.ipynb"
+    _export_notebook(lesson, (MODEL_CELL, ["export:gender"]), ("modelo = build_model()", []),
+                     ("SIZE = 3", ["export:gender"]))
+    assert "course_utils/models/gender.py" in sync.sync(repo, check=True)
+    sync.sync(repo)
+    module = repo / "course_utils" / "models" / "gender.py"
+    text = module.read_text(encoding="utf-8")
+    assert "notebooks/05_genero.ipynb" in text and "make notebooks" in text
+    assert text.index("def build_model") < text.index("SIZE = 3")
+    assert "modelo = build_model()" not in text
+    compile(text, str(module), "exec")
+    assert sync.sync(repo, check=True) == []
+    # Editing the generated module by hand, or the lesson's cell, makes the check fail.
+    module.write_text(text.replace("units: int = 8", "units: int = 9"), encoding="utf-8")
+    assert sync.sync(repo, check=True) == ["course_utils/models/gender.py"]
+
+
+def test_a_module_no_lesson_exports_is_removed(repo):
+    sync.sync(repo)
+    package = repo / "course_utils" / "models"
+    package.mkdir(parents=True)
+    (package / "viejo.py").write_text(f'"""x\n\n{sync.EXPORT_MARK} notebooks/03_x.ipynb"""\n')
+    (package / "__init__.py").write_text('"""Escrito a mano."""\n')
+    assert sync.sync(repo, check=True) == ["course_utils/models/viejo.py (no lesson exports it any more)"]
+    sync.sync(repo)
+    assert not (package / "viejo.py").exists() and (package / "__init__.py").exists()
+
+
+@pytest.mark.parametrize(
+    ("source", "tag", "message"),
+    [
+        ("modelo = build()\nmodelo.summary()", "export:gender", "only import, assign and define"),
+        ("def f(:\n    pass", "export:gender", "not valid Python"),
+        ("X = 1", "export:Gender", "bad export tag"),
+    ],
+)
+def test_bad_export_cells_are_refused(repo, source, tag, message):
+    _export_notebook(repo / "notebooks" / "05_genero.ipynb", (source, [tag]))
+    with pytest.raises(sync.ExportError, match=message):
+        sync.sync(repo, check=True)
+
+
+def test_one_module_comes_from_one_lesson(repo):
+    _export_notebook(repo / "notebooks" / "05_genero.ipynb", ("X = 1", ["export:gender"]))
+    _export_notebook(repo / "notebooks" / "11_mundo.ipynb", ("Y = 2", ["export:gender"]))
+    with pytest.raises(sync.ExportError, match="one lesson owns a module"):
+        sync.sync(repo, check=True)

@@ -5,6 +5,12 @@ For each ``notebooks/NN_tema.ipynb``: the Open-in-Colab badge of the first cell
 counts, trimmed metadata and canonical JSON. It also rewrites the lesson table
 of README.md between ``<!-- lessons:start -->`` and ``<!-- lessons:end -->``.
 
+It also writes ``course_utils/models/<name>.py`` from the code cells tagged
+``export:<name>``: a model (or the routine that trains it) is written once, in the
+lesson that teaches it, and later lessons import it from the package. The cells of
+one module come from one notebook, in order; they may only import, assign and define
+(no calls at the top level), so importing the module runs no lesson code.
+
     python tools/sync_notebooks.py            # rewrite (``make notebooks``)
     python tools/sync_notebooks.py --check    # exit 1 and list what is stale
     python tools/sync_notebooks.py notebooks/03_x.ipynb   # only these notebooks (and README)
@@ -13,6 +19,7 @@ of README.md between ``<!-- lessons:start -->`` and ``<!-- lessons:end -->``.
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import hashlib
 import re
@@ -36,6 +43,9 @@ KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3
 NOTEBOOK_METADATA_KEYS = {"kernelspec", "language_info", "course", "colab", "accelerator"}
 CELL_METADATA_KEYS = {"tags", "jupyter"}
 SETUP_TAG = "setup"
+EXPORT_PREFIX = "export:"
+EXPORT_PACKAGE = Path("course_utils") / "models"
+EXPORT_MARK = "Generado por `make notebooks` a partir de"
 # Deep-learning lessons ask Colab for a GPU runtime; the others run on Colab's CPU.
 GPU_LESSONS = frozenset({"04", "05", "06", "07", "08", "09", "12"})
 COLAB_GPU = {"accelerator": "GPU", "colab": {"gpuType": "T4"}}
@@ -200,6 +210,103 @@ def canonical_text(path: Path, cfg: CourseConfig) -> str:
     return dumps(canonical(nbformat.read(path, as_version=4), path.name, cfg))
 
 
+class ExportError(ValueError):
+    """An ``export:`` cell that cannot become a module (bad name, top-level call, two notebooks)."""
+
+
+def export_name(tag: str) -> str | None:
+    """``"export:gender"`` -> ``"gender"``; None for other tags."""
+    if not tag.startswith(EXPORT_PREFIX):
+        return None
+    name = tag[len(EXPORT_PREFIX):]
+    if not name.isidentifier() or name.startswith("_") or not name.islower():
+        raise ExportError(f"bad export tag {tag!r}: use export:<lowercase module name>")
+    return name
+
+
+_ALLOWED_TOP_LEVEL = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+                      ast.ClassDef, ast.Assign, ast.AnnAssign)
+
+
+def _check_export_source(source: str, where: str) -> None:
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise ExportError(f"{where}: not valid Python ({exc.msg}, line {exc.lineno})") from exc
+    for node in tree.body:
+        is_docstring = isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        if not (isinstance(node, _ALLOWED_TOP_LEVEL) or is_docstring):
+            raise ExportError(
+                f"{where}, line {node.lineno}: an export cell may only import, assign and define "
+                f"(found {type(node).__name__}); move calls such as model.summary() to the next cell"
+            )
+
+
+def exported_cells(path: Path) -> dict[str, list[str]]:
+    """Sources of the ``export:<name>`` cells of one notebook, by module name, in order."""
+    nb = nbformat.read(path, as_version=4)
+    modules: dict[str, list[str]] = {}
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for tag in cell.get("metadata", {}).get("tags", []):
+            name = export_name(tag)
+            if name is not None:
+                _check_export_source(cell.source, f"{path.name} cell {index}")
+                modules.setdefault(name, []).append(cell.source.strip("\n"))
+    return modules
+
+
+def module_text(name: str, notebook: str, sources: list[str]) -> str:
+    """The generated module: a header naming the lesson, then its cells in order."""
+    header = (
+        f'"""Código de la lección {notebook} (celdas con la etiqueta export:{name}).\n\n'
+        f"{EXPORT_MARK} notebooks/{notebook}: no lo edites aquí. Edita esas celdas\n"
+        'en la lección y ejecuta `make notebooks`; `make test` comprueba que coinciden.\n"""\n'
+    )
+    body = "\n\n\n".join(sources)
+    return f"{header}\n{body}\n"
+
+
+def exported_modules(root: Path = ROOT) -> dict[Path, str]:
+    """Every generated module's path (relative to ``root``) and expected text."""
+    owners: dict[str, str] = {}
+    modules: dict[Path, str] = {}
+    for path in notebook_paths(root):
+        for name, sources in exported_cells(path).items():
+            if name in owners:
+                raise ExportError(
+                    f"export:{name} is used by {owners[name]} and {path.name}: one lesson owns a module"
+                )
+            owners[name] = path.name
+            modules[EXPORT_PACKAGE / f"{name}.py"] = module_text(name, path.name, sources)
+    return modules
+
+
+def sync_exports(root: Path = ROOT, check: bool = False) -> list[str]:
+    """Write (or compare) the generated modules and remove generated ones no lesson exports."""
+    stale = []
+    expected = exported_modules(root)
+    package = root / EXPORT_PACKAGE
+    for relative, text in expected.items():
+        target = root / relative
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            stale.append(str(relative))
+            if not check:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+    if package.is_dir():
+        for target in sorted(package.glob("*.py")):
+            relative = target.relative_to(root)
+            if relative in expected:
+                continue
+            if EXPORT_MARK in target.read_text(encoding="utf-8")[:400]:
+                stale.append(f"{relative} (no lesson exports it any more)")
+                if not check:
+                    target.unlink()
+    return stale
+
+
 def notebook_paths(root: Path = ROOT) -> list[Path]:
     return sorted((root / NOTEBOOK_DIR).glob("*.ipynb"))
 
@@ -251,6 +358,7 @@ def sync(root: Path = ROOT, check: bool = False, only: list[Path] | None = None)
             stale.append("README.md")
             if not check:
                 readme.write_text(updated, encoding="utf-8")
+    stale.extend(sync_exports(root, check=check))
     return stale
 
 
@@ -265,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         if stale:
             print("Stale (run `make notebooks`):\n  " + "\n  ".join(stale))
             return 1
-        print("Notebooks and README are in sync.")
+        print("Notebooks, README and course_utils/models are in sync.")
         return 0
     for name in stale:
         print(f"warning: {name}" if "missing" in name else f"updated {name}")
