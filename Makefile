@@ -1,7 +1,8 @@
 # Course «Aprendizaje automático para audio».
 #   make lab    open the lessons in JupyterLab
 #   make test   lint, unit tests, every notebook in smoke mode, nbval (what CI runs)
-# Other targets: test-colab, test-full, lint, bench, notebooks, lock, clean, distclean.
+# Other targets: test-solutions, test-colab, test-full, test-real, lint, bench, notebooks, lock,
+# clean, distclean.
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -18,11 +19,12 @@ WORKERS ?= 2
 NOTEBOOK_FILTER ?=
 FULL_WORKERS ?= 1
 
-.PHONY: help venv test test-colab test-full test-real lint bench lab notebooks lock clean distclean
+.PHONY: help venv test test-solutions test-colab test-full test-real lint bench lab notebooks lock clean distclean
 
 help:
 	@echo "make lab        JupyterLab en notebooks/ (instala el entorno .venv la primera vez)"
 	@echo "make test       lint + pruebas + cada cuaderno en modo rápido (SMOKE) + nbval"
+	@echo "make test-solutions cada cuaderno en modo rápido con las soluciones de referencia: todo ejercicio ✅"
 	@echo "make test-colab cada cuaderno en un entorno Python 3.13 con las versiones de Colab"
 	@echo "make test-full  cuadernos con datos reales y umbrales (GPU; NOTEBOOK_SHARD=i/n)"
 	@echo "make test-real  lecciones 00-03, 10 (completas) y 08 (rápida) con datos reales del espejo del aula"
@@ -50,8 +52,13 @@ $(STAMP): pyproject.toml constraints.txt
 test: venv
 	$(BIN)/ruff check .
 	$(BIN)/python tools/sync_notebooks.py --check
-	$(BIN)/python -m pytest -n $(WORKERS) -m "not full"
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not full and not solutions"
 	$(BIN)/python tools/run_nbval.py -n $(WORKERS)
+
+# Every lesson in smoke mode with each exercise answered by its reference solution
+# (tests/test_solutions.py): every exercise must report ✅. Copies and figures in build/solutions/.
+test-solutions: venv
+	$(BIN)/python -m pytest -m solutions -n $(WORKERS) tests/test_solutions.py
 
 # Colab's own package set (constraints-colab.txt, Python 3.13; the environment is cached in
 # ~/.cache/course-colab): installing course_utils must change none of Colab's packages, then every

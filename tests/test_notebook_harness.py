@@ -7,17 +7,24 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tools import notebook_harness
 from tools.notebook_harness import (
     REAL_DATASETS,
     REAL_RUNS,
     SMOKE_PARAMETERS,
     NotebookFailure,
+    SolutionsCopyError,
     check_thresholds,
+    exercise_failures,
+    exercise_ids,
+    exercise_verdicts,
     kernel_environment,
     real_data_mirror,
     run_notebook,
     run_parameters,
+    run_solutions,
     select_shard,
+    solutions_copy,
     thresholds_for,
 )
 
@@ -197,3 +204,115 @@ def test_nbval_targets_only_tagged_copies_of_current_lessons(tmp_path):
     for name in ("00_a.ipynb", "01_b.ipynb", "03_failed.ipynb"):
         (source / name).write_text("{}")
     assert targets(executed, source) == [tagged]
+
+
+# --- the solutions run --------------------------------------------------------------------------
+
+def code_notebook(*sources: str, markdown: str = "Escribe `course_utils.check(id, x)`."):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(markdown)]
+    nb.cells += [nbformat.v4.new_code_cell(src) for src in sources]
+    return nb
+
+
+def test_solutions_copy_fills_each_answer_before_its_check():
+    nb = code_notebook(
+        "x = 3",
+        'respuesta = ...  # tu respuesta: un número\ncourse_utils.check("01.alias", respuesta)',
+        "for k in range(2):\n    r = ...\n    course_utils.check('02.forma', r)  # en un bucle",
+        '# course_utils.check("03.f1", comentado)\nprint(x)',
+    )
+    copy = solutions_copy(nb, "99_x.ipynb")
+    assert copy.cells[0].source == nb.cells[0].source and copy.cells[1].source == "x = 3"
+    assert copy.cells[2].source == (
+        "respuesta = ...  # tu respuesta: un número\n"
+        'respuesta = course_utils.exercises.reference_answer("01.alias", globals())\n'
+        'course_utils.check("01.alias", respuesta)'
+    )
+    assert copy.cells[3].source.splitlines()[2:] == [
+        '    r = course_utils.exercises.reference_answer("02.forma", globals())',
+        "    course_utils.check('02.forma', r)  # en un bucle",
+    ]
+    assert copy.cells[4].source == nb.cells[4].source  # a commented-out call is not an exercise
+    assert "reference_answer" not in nb.cells[2].source  # the lesson itself is untouched
+    skipped = solutions_copy(nb, "99_x.ipynb", skip={"01.alias"})
+    assert skipped.cells[2].source == nb.cells[2].source
+    assert "reference_answer" in skipped.cells[3].source
+    assert exercise_ids(nb) == ["01.alias", "02.forma"]
+
+
+@pytest.mark.parametrize("line", [
+    'course_utils.check("00.muestras", 6)',
+    'course_utils.check("00.muestras", np.std(a))',
+    'if course_utils.check("07.confusion", respuesta):\n    pass',
+    'course_utils.check("01.a", a); course_utils.check("01.b", b)',
+    'resultado = course_utils.check("01.a", a)',
+    'course_utils.check("01.a", None)',
+    'from course_utils import check\ncheck("01.a", a)',
+])
+def test_solutions_copy_reports_check_calls_it_cannot_answer(line):
+    nb = code_notebook("x = 1", line)
+    with pytest.raises(SolutionsCopyError) as info:
+        solutions_copy(nb, "99_x.ipynb")
+    message = str(info.value)
+    assert message.startswith("99_x.ipynb: cell 3 (index 2): ")
+    assert 'course_utils.check("ID", nombre)' in message and len(message.splitlines()) == 1
+
+
+def executed(*cells: tuple[str, str | None]):
+    nb = code_notebook(*(src for src, _ in cells))
+    for cell, (_, printed) in zip(nb.cells[1:], cells):
+        if printed is not None:
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=printed)]
+    return nb
+
+
+def test_exercise_failures_lists_every_verdict_that_is_not_correct():
+    nb = executed(
+        ('course_utils.check("01.a", a)', "✅ Ejercicio 01.a: ¡correcto!\n"),
+        ('course_utils.check("01.b", b)',
+         "antes\n❌ Ejercicio 01.b: escríbelo con dos decimales.\n   Pista: redondea.\ndespués\n"),
+        ('course_utils.check("01.c", c)',
+         "⏳ Ejercicio 01.c aún sin responder: reemplaza cada ... por tu respuesta.\n"),
+        ('course_utils.check("01.d", d)', "❓ Ejercicio 01.d: no existe un ejercicio con ese identificador.\n"),
+        ('course_utils.check("01.e", e)', None),
+        ("mostrar()", "\x1b[0m✅ Ejercicio 01.f: ¡correcto!\n"),  # printed from a helper
+    )
+    verdicts = exercise_verdicts(nb)
+    assert verdicts["01.b"] == ["❌ Ejercicio 01.b: escríbelo con dos decimales.\n   Pista: redondea."]
+    failures = exercise_failures(nb)
+    assert list(failures) == ["01.b", "01.c", "01.d", "01.e"]
+    assert failures["01.b"].endswith("Pista: redondea.") and "después" not in failures["01.b"]
+    assert failures["01.c"].startswith("⏳ Ejercicio 01.c aún sin responder")
+    assert failures["01.d"].startswith("❓")
+    assert failures["01.e"].startswith("no verdict printed")
+
+
+def test_an_exercise_fails_when_any_of_its_verdicts_is_not_correct():
+    nb = executed(
+        ('course_utils.check("00.m", a)', "❌ Ejercicio 00.m: no.\n"),
+        ('course_utils.check("00.m", b)', "✅ Ejercicio 00.m: ¡correcto!\n"),
+    )
+    assert exercise_failures(nb) == {"00.m": "❌ Ejercicio 00.m: no."}
+    nb.cells[1].outputs = []
+    assert exercise_failures(nb) == {}
+
+
+def test_solutions_run_answers_with_the_reference_solution(tmp_path, monkeypatch):
+    # The exercise is registered in the kernel by the notebook itself; the test process doesn't know it.
+    monkeypatch.setattr(notebook_harness, "missing_solutions", lambda ids: {})
+    notebook = write_notebook(
+        tmp_path / "97_soluciones.ipynb",
+        "import course_utils\nfrom course_utils.exercises import Code, exercise\nx = 21\n"
+        "@exercise('97.doble', solution=Code('2 * x'))\n"
+        "def doble(answer):\n    return None if answer == 42 else 'no es el doble'\n"
+        "@exercise('97.sin_solucion', solution=0)\n"
+        "def nunca(answer):\n    return 'nunca es correcto'",
+        "respuesta = ...  # tu respuesta\ncourse_utils.check('97.doble', respuesta)",
+        "otra = ...\ncourse_utils.check('97.sin_solucion', otra)",
+    )
+    seconds, failures = run_solutions(notebook, build=tmp_path / "build")
+    assert seconds > 0
+    assert failures == {"97.sin_solucion": "❌ Ejercicio 97.sin_solucion: nunca es correcto"}
+    assert (tmp_path / "build" / "input" / notebook.name).is_file()
+    assert (tmp_path / "build" / "notebooks" / notebook.name).is_file()

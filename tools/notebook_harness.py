@@ -6,6 +6,10 @@
 - :func:`check_thresholds` compares recorded figures with the notebook's
   ``metadata.course.thresholds``.
 - :func:`select_shard` keeps the notebooks of one shard (``NOTEBOOK_SHARD=i/n``).
+- :func:`solutions_copy` makes the solutions run's copy of a lesson (each
+  ``course_utils.check("ID", NAME)`` preceded by ``NAME = reference_answer("ID", globals())``),
+  :func:`exercise_failures` reads an executed copy's verdicts and
+  :func:`run_solutions` does both around :func:`run_notebook` (``make test-solutions``).
 - :func:`real_data_mirror` finds the classroom mirror that ``make test-real`` needs; run as
   ``python tools/notebook_harness.py mirror`` it prints the mirror, or one line saying why the
   real-data run is skipped (exit status 3).
@@ -14,13 +18,15 @@
 from __future__ import annotations
 
 import contextlib
+import copy
+import keyword
 import os
 import re
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +40,9 @@ SMOKE_PARAMETERS = {"SMOKE": True, "DATA_SOURCE": "synthetic"}
 FULL_PARAMETERS = {"SMOKE": False, "DATA_SOURCE": "real"}
 REAL_SMOKE_PARAMETERS = {"SMOKE": True, "DATA_SOURCE": "real"}
 SMOKE_BUDGET_S = 60.0
+# `make test-solutions`: every lesson in smoke mode with the reference solutions filled in; its
+# transformed copies, executed copies and figures stay in build/solutions/ (apart from the smoke run).
+SOLUTIONS_DIR = BUILD_DIR / "solutions"
 # `make test-real`: the lessons whose real data the classroom mirror holds, and how each runs
 # ("full": full parameters, thresholds of metadata.course.thresholds; "real-smoke": quick sizes
 # on the real data, thresholds of metadata.course.thresholds_real_smoke). Listed in the order they
@@ -114,7 +123,7 @@ def kernel_environment(notebook: Path, mode: str, results_dir: Path) -> dict[str
         "MPLBACKEND": INLINE_BACKEND,
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
-    if mode == "smoke" and not os.environ.get("COURSE_DATA_DIR"):
+    if mode in ("smoke", "solutions") and not os.environ.get("COURSE_DATA_DIR"):
         # Synthetic twins are built once per checkout and shared by every worker.
         env["COURSE_DATA_DIR"] = str(BUILD_DIR / "course_data")
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1") or 1)
@@ -208,8 +217,8 @@ def run_notebook(
 
 
 def run_parameters(mode: str) -> dict[str, Any]:
-    """Parameters injected for a run mode: smoke, full or real-smoke."""
-    return dict({"smoke": SMOKE_PARAMETERS, "full": FULL_PARAMETERS,
+    """Parameters injected for a run mode: smoke, solutions (smoke sizes), full or real-smoke."""
+    return dict({"smoke": SMOKE_PARAMETERS, "solutions": SMOKE_PARAMETERS, "full": FULL_PARAMETERS,
                  "real-smoke": REAL_SMOKE_PARAMETERS}[mode])
 
 
@@ -217,6 +226,175 @@ def thresholds_for(metadata: Mapping[str, Any], mode: str) -> dict[str, Any]:
     """The thresholds a run in ``mode`` must meet (none for the synthetic smoke run)."""
     key = {"full": "thresholds", "real-smoke": "thresholds_real_smoke"}.get(mode)
     return dict(metadata.get("course", {}).get(key, {})) if key else {}
+
+
+# --- the solutions run (issue 18): each exercise answered with its reference solution ---------
+
+# An exercise line: `course_utils.check("ID", NAME)` alone on its line (a comment may follow).
+CHECK_LINE_RE = re.compile(
+    r"""^(?P<indent>[ \t]*)course_utils\.check\(\s*(?P<q>["'])(?P<id>[^"'\s]+)(?P=q)\s*,"""
+    r"""\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\)\s*(?:#.*)?$"""
+)
+# Any other call of check (to report it): course_utils.check(, exercises.check( or a bare check(.
+ANY_CHECK_RE = re.compile(r"(?:\bcourse_utils\.|\bexercises\.|(?<![\w.]))check\s*\(")
+# The id of any check call, whatever its answer (to know which exercises a cell has).
+CHECK_ID_RE = re.compile(r"""\bcheck\(\s*(["'])(?P<id>[^"'\s]+)\1""")
+# What course_utils.check prints: "✅ Ejercicio ID: ...", "❌ Ejercicio ID: ...",
+# "⏳ Ejercicio ID aún sin responder...", "❓ Ejercicio ID: no existe...".
+VERDICT_RE = re.compile(r"^(?P<mark>✅|❌|⏳|❓) Ejercicio (?P<id>[^\s:]+)")
+REFERENCE_LINE = '{indent}{name} = course_utils.exercises.reference_answer("{id}", globals())'
+
+
+class SolutionsCopyError(ValueError):
+    """A lesson's check calls can't be answered automatically; the message names each cell."""
+
+
+def _code_part(line: str) -> str:
+    """``line`` without a trailing comment (good enough to spot calls; strings rarely hold '#')."""
+    return "" if line.lstrip().startswith("#") else line
+
+
+def exercise_ids(nb: Any) -> list[str]:
+    """Exercise ids of the ``check`` calls in ``nb``'s code cells, in order, without repeats."""
+    ids: list[str] = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for line in cell.source.splitlines():
+            for match in CHECK_ID_RE.finditer(_code_part(line)):
+                if match.group("id") not in ids:
+                    ids.append(match.group("id"))
+    return ids
+
+
+def solutions_copy(nb: Any, name: str = "notebook", skip: Collection[str] = ()) -> Any:
+    """A copy of ``nb`` where each exercise is answered with its reference solution.
+
+    Before every line ``course_utils.check("ID", NAME)`` (NAME a plain variable name, alone on
+    its line) the copy has ``NAME = course_utils.exercises.reference_answer("ID", globals())``
+    with the same indentation; everything else is unchanged (ids in ``skip`` stay as committed).
+    Any other call of ``check`` (an expression as the answer, a call inside an ``if``, two on
+    one line) raises :class:`SolutionsCopyError` naming ``name`` (the notebook) and each cell.
+    """
+    problems = []
+    out = copy.deepcopy(nb)
+    for index, cell in enumerate(out.cells):
+        if cell.cell_type != "code":
+            continue
+        lines = []
+        for line in cell.source.split("\n"):
+            match = CHECK_LINE_RE.match(line)
+            if match and not keyword.iskeyword(match.group("name")):
+                if match.group("id") not in skip:
+                    lines.append(REFERENCE_LINE.format(**match.groupdict()))
+            elif ANY_CHECK_RE.search(_code_part(line)):
+                problems.append(
+                    f"{name}: cell {index + 1} (index {index}): {line.strip()!r}: write each check "
+                    'on its own line as course_utils.check("ID", nombre), with the answer in a '
+                    "variable, so the solutions run can fill that variable in"
+                )
+            lines.append(line)
+        cell.source = "\n".join(lines)
+    if problems:
+        raise SolutionsCopyError("\n".join(problems))
+    return out
+
+
+def _stream_lines(cell: Any) -> list[str]:
+    """What a cell printed (its stream outputs), line by line."""
+    parts = [o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream"]
+    return strip_ansi("".join("".join(p) if isinstance(p, list) else p for p in parts)).splitlines()
+
+
+def exercise_verdicts(nb: Any) -> dict[str, list[str]]:
+    """Every verdict ``check`` printed in an executed notebook, by exercise id, in order.
+
+    A verdict is its first line (``✅ Ejercicio ID: ...``) plus the indented lines after it
+    (the hint, the worked step).
+    """
+    verdicts: dict[str, list[str]] = {}
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        current: list[str] | None = None  # the verdict whose indented lines may follow
+        for line in _stream_lines(cell):
+            match = VERDICT_RE.match(line)
+            if match:
+                current = verdicts.setdefault(match.group("id"), [])
+                current.append(line.rstrip())
+            elif current is not None and line[:1] in (" ", "\t") and line.strip():
+                current[-1] += "\n" + line.rstrip()
+            else:
+                current = None
+    return verdicts
+
+
+def exercise_failures(nb: Any) -> dict[str, str]:
+    """Exercises of an executed notebook that did not report ✅, with what was printed.
+
+    The exercises are the ids of the notebook's ``check`` calls and of every verdict printed;
+    an exercise fails when one of its verdicts is not ✅ or when none was printed.
+    """
+    verdicts = exercise_verdicts(nb)
+    ids = exercise_ids(nb)
+    failures = {}
+    for exercise_id in ids + [i for i in verdicts if i not in ids]:
+        printed = verdicts.get(exercise_id, [])
+        bad = [v for v in printed if not v.startswith("✅")]
+        if bad:
+            failures[exercise_id] = "\n".join(bad)
+        elif not printed:
+            failures[exercise_id] = "no verdict printed (check did not run or printed nothing)"
+    return failures
+
+
+def missing_solutions(ids: list[str]) -> dict[str, str]:
+    """Ids that are not registered or have no reference solution (the run would stop there)."""
+    from course_utils import exercises
+
+    missing = {}
+    for exercise_id in ids:
+        item = exercises.get(exercise_id)
+        if item is None:
+            missing[exercise_id] = ("not a registered exercise (or its lesson's checks module "
+                                    "does not import)")
+        elif not item.has_solution:
+            missing[exercise_id] = "no reference solution (solution=... in its @exercise)"
+    return missing
+
+
+def run_solutions(notebook: Path, build: Path = SOLUTIONS_DIR, timeout: float | None = 600
+                  ) -> tuple[float, dict[str, str]]:
+    """Run ``notebook``'s solutions copy in smoke mode: ``(seconds, failures)``.
+
+    The copy is written to ``build/input/`` and executed into ``build/notebooks/`` (from the
+    lessons' folder, figures in ``build/results/``). ``failures`` maps each exercise that did not
+    report ✅ to what it printed; an exercise without a reference solution is left as committed
+    and listed as such. Raises :class:`SolutionsCopyError` (check calls it can't answer; nothing
+    runs) or :class:`NotebookFailure` (its message also lists the exercises without a solution).
+    """
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    missing = missing_solutions(exercise_ids(nb))
+    transformed = solutions_copy(nb, notebook.name, skip=missing)
+    source = build / "input" / notebook.name
+    output = build / "notebooks" / notebook.name
+    results_dir = build / "results"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(transformed, source)
+    (results_dir / f"{notebook.stem}.json").unlink(missing_ok=True)  # no stale figures
+    try:
+        seconds = run_notebook(source, output, run_parameters("solutions"), mode="solutions",
+                               results_dir=results_dir, cwd=notebook.parent, timeout=timeout)
+    except NotebookFailure as exc:
+        if not missing:
+            raise
+        raise NotebookFailure(f"{exc}\n--- exercises without a reference solution (left as "
+                              f"committed): {', '.join(missing)}", exc.seconds) from None
+    failures = exercise_failures(nbformat.read(output, as_version=4))
+    failures.update(missing)
+    return seconds, failures
 
 
 def real_data_mirror(environ: Mapping[str, str] | None = None, root: Path = ROOT
