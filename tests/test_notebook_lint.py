@@ -212,3 +212,144 @@ def test_readme_rule(tmp_path):
     assert lint.lint_readme(good.replace("Identificación", "Otra cosa"), [path], CFG)
     assert "markers" in lint.lint_readme("# Curso\n", [path], CFG)[0]
     assert "Identificación de idioma" in table and CFG.colab_url(path.name) in table
+
+
+# --- wording: the glossary (GLOSARIO.md) and sources cited by author and title -----------
+
+GLOSSARY = lint.load_glossary()
+
+
+def wording_notebook(*cells: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# 07 · Título"), *cells]
+    return nb
+
+
+def md(source: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_markdown_cell(source)
+
+
+def code(source: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_code_cell(source)
+
+
+def test_glossary_is_parsed_from_the_evitar_column():
+    terms = {v.phrase: v.term for v in GLOSSARY}
+    assert terms["accuracy"] == "exactitud"
+    assert terms["trama"] == "frame"
+    assert terms["desvío estándar"] == "desviación estándar"
+    assert terms["grilla"] == "cuadrícula"  # the regional table too
+    assert terms["la pipeline"] == "el pipeline"
+
+
+def test_glossary_terms_are_not_variants():
+    """Writing the chosen term (or its definition) never trips the rule, and each variant has one term."""
+    phrases = [v.phrase.lower() for v in GLOSSARY]
+    assert len(phrases) == len(set(phrases))
+    for term in {v.term for v in GLOSSARY}:
+        assert lint.find_variants(f"Aquí decimos {term} siempre.", GLOSSARY) == [], term
+
+
+def test_glossary_needs_its_markers():
+    with pytest.raises(ValueError, match="markers"):
+        lint.parse_glossary("| Término | Evitar |\n|---|---|\n| lote | `batch` |\n")
+
+
+def test_small_glossary():
+    text = (
+        "Texto\n<!-- glosario:inicio -->\n| Término | En inglés | Evitar |\n|---|---|---|\n"
+        "| **lote** | batch | `batch`, `mini-lote` |\n| época | epoch | — |\n\n"
+        "| Usa | Evitar | Por qué |\n|---|---|---|\n| cuadrícula | `grilla` | regional |\n"
+        "<!-- glosario:fin -->\n| otro | `fuera` |\n"
+    )
+    variants = lint.parse_glossary(text)
+    assert [(v.phrase, v.term) for v in variants] == [("batch", "lote"), ("mini-lote", "lote"), ("grilla", "cuadrícula")]
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "term"),
+    [
+        ("Medimos la accuracy en validación.", "accuracy", "exactitud"),
+        ("Una **Accuracy** de 0,9.", "Accuracy", "exactitud"),  # case and emphasis
+        ("con tramas de 255 muestras", "tramas", "frame"),
+        ("la media y el desvío\nestándar de cada coeficiente", "desvío estándar", "desviación estándar"),
+        ("construir una *pipeline* de entrada", "una pipeline", "el pipeline"),
+        ("y recién después en internet", "recién después", "solo después"),
+        ("una epoca más", "epoca", "época"),  # accents matter
+        ("con batch normalization", "batch normalization", "normalización por lotes"),  # longest match once
+    ],
+)
+def test_glossary_flags_a_variant_in_markdown(text, found, term):
+    problems = lint.lint_glossary(wording_notebook(md(text)), GLOSSARY)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f'cell 1: markdown says "{found}"; GLOSARIO.md term: "{term}"'), problems
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Medimos la exactitud en validación, época tras época, con lotes de 32.",
+        "La **exactitud** (*accuracy*: aciertos / total) y la **retropropagación** (*backpropagation*).",
+        "Guardamos **puntos de control** (*checkpoints*).",
+        "Con `metrics=[\"accuracy\"]` y `batch_size=32`; ```python\nmodel.fit(x, epochs=3)\n```",
+        "La clase decía «la accuracy sube con más epochs».",
+        "Usamos `BatchNorm`, `tf.data.Dataset.batch` y BatchNorm en el texto.",
+        "Ver https://example.org/accuracy-and-epochs y [la guía](https://x.org/batch).",
+        "Con $\\text{batch}$ de tamaño $B$.",
+        "Texto.\n\n## Referencias\n\n- S. Ioffe y C. Szegedy, *Batch Normalization: Accelerating Deep Network Training*.",
+        "Los frames, la partición de prueba y el *pipeline* de la lección 02.",
+        "la batchería de pruebas; los tramos con sonido",  # other words that merely start alike
+    ],
+)
+def test_glossary_allows_the_chosen_term_code_glosses_quotes_and_references(text):
+    assert lint.lint_glossary(wording_notebook(md(text)), GLOSSARY) == []
+
+
+def test_glossary_reads_comments_not_code_or_strings():
+    nb = wording_notebook(code(
+        "batch_size = 32  # lote de 32 ejemplos\n"
+        "ds = ds.batch(batch_size)  # cada época ve todos los lotes\n"
+        'print("accuracy", history.history["accuracy"])\n'
+        "def loss(y, p):  # la pérdida\n    return (y - p) ** 2\n"
+        '# conv = Conv2D(8, 3, padding="same")\n'
+        "# noqa: E731\n"
+        '# usa `epochs` y "accuracy" tal como los nombra Keras\n'
+    ))
+    assert lint.lint_glossary(nb, GLOSSARY) == []
+    nb = wording_notebook(code("%matplotlib inline\nx = 1  # mezcla una vez por epoch\ny = 2  # la accuracy final"))
+    problems = lint.lint_glossary(nb, GLOSSARY)
+    assert [p.split(";")[0] for p in problems] == ['cell 1: comment says "epoch"', 'cell 1: comment says "accuracy"']
+
+
+def test_glossary_skips_the_setup_cell():
+    cell = code("# one epoch")
+    cell.metadata["tags"] = [sync.SETUP_TAG]
+    assert lint.lint_glossary(wording_notebook(cell), GLOSSARY) == []
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        md("Seguimos el informe del curso de verano (semilla 003)."),
+        md("Como en las semillas 000 y 001."),
+        md("Los apuntes están en `../shared/seeds/`."),
+        code("# como la seed 002"),
+        code('ruta = "seeds/004_efd188d0581eb4c6.txt"'),
+        code('print("según 000_0e1c523eea74a03f")'),
+    ],
+)
+def test_internal_source_names_are_flagged(cell):
+    problems = lint.lint_internal_sources(wording_notebook(cell))
+    assert problems and all("cites a source by its internal name" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        md("Cambia la semilla de la partición: con la semilla 0 y la semilla 1234 cambian las cifras."),
+        md("Según el reporte de Evangelio Vergaray (2022), el pipeline tiene ocho pasos."),
+        code("SEED = 42  # semilla de la partición\nkeras.utils.set_random_seed(SEED)\nSEEDS = [0, 1, 2]"),
+    ],
+)
+def test_internal_source_rule_allows_random_seeds(cell):
+    assert lint.lint_internal_sources(wording_notebook(cell)) == []
