@@ -5,7 +5,8 @@ Default (smoke): ``SMOKE=True, DATA_SOURCE="synthetic"``, CPU, seconds per lesso
 figures must meet the thresholds in ``metadata.course.thresholds``.
 ``real`` (``make test-real``): the lessons of ``REAL_RUNS`` on the real files of a classroom
 mirror (``COURSE_DATA_MIRROR`` or ``../shared/data``), full or quick sizes, thresholds checked.
-Shard with ``NOTEBOOK_SHARD=i/n``; pick lessons with ``-k 03_``.
+Shard with ``NOTEBOOK_SHARD=i/n``; pick lessons with ``-k 03_``. The solutions run
+(``make test-solutions``, each exercise answered by its reference solution) is tests/test_solutions.py.
 """
 
 from __future__ import annotations
