@@ -4,7 +4,7 @@ Every ``lint_*`` function returns a list of human-readable problems (empty when
 the notebook follows the conventions of COURSE.md).
 
     python tools/notebook_lint.py            # lint notebooks/*.ipynb, exit 1 on problems
-    python tools/notebook_lint.py --wording  # only the glossary and source-citation rules
+    python tools/notebook_lint.py --wording [NOTEBOOK...]  # only the glossary and source-citation rules
 
 The wording rules read their variants from GLOSARIO.md (the ``Evitar`` column between the
 ``glosario:inicio`` / ``glosario:fin`` markers): that table is their only source of truth.
@@ -449,10 +449,11 @@ def lint_notebook(path: Path, cfg: CourseConfig) -> list[str]:
     return problems
 
 
-def main(root: Path = ROOT, wording_only: bool = False) -> int:
+def main(root: Path = ROOT, wording_only: bool = False, only: list[Path] | None = None) -> int:
     cfg = load_config(root)
     paths = notebook_paths(root)
     if wording_only:
+        paths = only or paths
         problems = [f"{path.name}: {p}" for path in paths for p in lint_wording(nbformat.read(path, as_version=4))]
         for problem in problems:
             print(problem)
@@ -471,4 +472,5 @@ def main(root: Path = ROOT, wording_only: bool = False) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(wording_only="--wording" in sys.argv[1:]))
+    args = sys.argv[1:]
+    sys.exit(main(wording_only="--wording" in args, only=[Path(a) for a in args if not a.startswith("--")]))
