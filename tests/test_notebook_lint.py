@@ -356,11 +356,11 @@ def test_internal_source_rule_allows_random_seeds(cell):
 
 
 def test_wording_cli_reports_notebook_cell_and_term(tmp_path, capsys):
-    path = save(wording_notebook(md("Cada época recorre el set de prueba."), code("# seed 003")), tmp_path / "07_x.ipynb")
+    path = save(wording_notebook(md("Cada época recorre el set de prueba."), code("# ver semilla 003")), tmp_path / "07_x.ipynb")
     assert lint.main(wording_only=True, only=[path]) == 1
     out = capsys.readouterr().out
     assert '07_x.ipynb: cell 1: markdown says "set de prueba"; GLOSARIO.md term: "partición' in out
-    assert '07_x.ipynb: cell 2: cites a source by its internal name "seed 003"' in out
+    assert '07_x.ipynb: cell 2: cites a source by its internal name "semilla 003"' in out
     assert "1 notebooks, 2 wording problems" in out
     path = save(wording_notebook(md("Cada época recorre la partición de entrenamiento.")), tmp_path / "07_x.ipynb")
     assert lint.main(wording_only=True, only=[path]) == 0
