@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .audio import MFCCPipeline, extract_features
+from .audio import MFCCPipeline, extract_features, load
 from .splits import assert_group_disjoint
 
 __all__ = [
@@ -251,11 +251,11 @@ def median_pitch(source: str | os.PathLike | np.ndarray, sr: int = 16000, *, fmi
                  ) -> float:
     """Median fundamental frequency (Hz) of a clip: YIN over the frames whose energy is above
     the ``energy_quantile`` of the clip (voiced speech is the loud part; silence and most
-    consonants give meaningless pitch estimates)."""
+    consonants give meaningless pitch estimates). A path is read with :func:`course_utils.audio.load`
+    (mono, resampled to ``sr``; a Spanish error for a broken file)."""
     import librosa
 
-    y = np.asarray(source, dtype=np.float32) if isinstance(source, np.ndarray) else librosa.load(
-        source, sr=sr)[0]
+    y = np.asarray(source, dtype=np.float32) if isinstance(source, np.ndarray) else load(source, sr)
     if y.size < frame_length:
         raise ValueError(f"El clip es demasiado corto ({y.size} muestras) para estimar el tono.")
     hop = frame_length // 4

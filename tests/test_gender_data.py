@@ -111,6 +111,22 @@ def test_median_pitch_and_bands():
         gd.median_pitch(np.zeros(100, dtype=np.float32), sr)
 
 
+def test_median_pitch_reads_a_path_with_the_course_loader(tmp_path):
+    import soundfile as sf
+
+    from course_utils.audio import AudioFileError
+
+    sr = 16000
+    t = np.arange(sr) / sr
+    path = tmp_path / "tono.wav"
+    sf.write(path, (0.3 * np.sin(2 * np.pi * 200 * t)).astype(np.float32), sr)
+    assert gd.median_pitch(path, sr) == pytest.approx(200, rel=0.03)
+    broken = tmp_path / "roto.wav"
+    broken.write_bytes(b"RIFF")
+    with pytest.raises(AudioFileError):
+        gd.median_pitch(broken, sr)
+
+
 def test_kaggle_credentials(monkeypatch, tmp_path):
     monkeypatch.delenv("KAGGLE_USERNAME", raising=False)
     monkeypatch.delenv("KAGGLE_KEY", raising=False)
