@@ -16,6 +16,39 @@ def test_all_exercises_are_registered():
     ids = set(exercises.registered())
     assert {"07.forma", "07.parametros", "07.particion", "07.confusion"} <= ids
     assert {"08.desplazamiento", "08.temperatura", "08.perplejidad", "08.bpc"} <= ids
+    assert {"07.mejora", "08.mejora", "08.parametros_gru"} <= ids
+
+
+VALUE_SOLUTIONS = ["07.forma", "07.parametros", "07.particion", "07.confusion",
+                   "08.desplazamiento", "08.temperatura", "08.perplejidad", "08.bpc",
+                   "08.parametros_gru"]
+
+
+@pytest.mark.parametrize("exercise_id", VALUE_SOLUTIONS)
+def test_reference_solutions_are_accepted(exercise_id):
+    item = exercises.get(exercise_id)
+    assert item.has_solution and item.explanation and item.hint and item.worked_step
+    assert exercises.is_correct(exercise_id, exercises.reference_answer(exercise_id))
+
+
+@pytest.mark.parametrize("exercise_id", ["07.mejora", "08.mejora"])
+def test_open_exercises_have_code_solutions(exercise_id):
+    item = exercises.get(exercise_id)
+    assert isinstance(item.solution, exercises.Code) and item.explanation and item.worked_step
+    assert '"base"' in item.solution.source and '"mia"' in item.solution.source
+
+
+@pytest.mark.parametrize("answer", [(250, 129), [250, 129], np.array([250, 129]), (250.0, 129.0),
+                                    (np.int64(250), np.int64(129)), np.array([250.0, 129.0])])
+def test_shape_accepts_tuples_lists_and_arrays(answer):
+    assert exercises.is_correct("07.forma", answer)
+
+
+def test_shape_rejects_text_wrong_length_and_fractions():
+    assert "tupla" in verdict("07.forma", "250x129")
+    assert "2 números" in verdict("07.forma", (250,))
+    assert "enteros" in verdict("07.forma", (250.5, 129))
+    assert "transpuesta" in verdict("07.forma", np.array([129, 250]))
 
 
 @pytest.mark.parametrize("exercise_id, right, wrong, fragment", [
@@ -34,9 +67,25 @@ def test_value_answers(exercise_id, right, wrong, fragment):
     assert message is not None and fragment in message
 
 
-def test_shape_and_number_types_are_explained():
-    assert "tupla" in verdict("07.forma", "250x129")
+def test_number_types_are_explained():
     assert "número" in verdict("08.bpc", "1.44")
+
+
+@pytest.mark.parametrize("exercise_id, right, lower_precision", [
+    ("08.perplejidad", [4.48, 4.4817, np.float32(4.48), np.array(4.48), np.float64(math.exp(1.5))],
+     [4.5, 4]),
+    ("08.bpc", [1.443, 1.4427, np.float64(1.443), np.array(1 / math.log(2))], [1.44, 1.4]),
+])
+def test_stated_precision(exercise_id, right, lower_precision):
+    for value in right:
+        assert exercises.is_correct(exercise_id, value), value
+    for value in lower_precision:
+        assert "decimales" in verdict(exercise_id, value), value
+    assert "decimales" not in (verdict(exercise_id, 100.0) or "")
+
+
+def test_bpc_nats_per_character_is_not_called_a_rounding():
+    assert "ln 2" in verdict("08.bpc", 1.0)
 
 
 def test_parameter_counts():
@@ -46,6 +95,8 @@ def test_parameter_counts():
     assert "4 bloques" in verdict("07.parametros", {**right, "lstm": 3 * (32 * 160 + 32)})
     assert "recurrentes" in verdict("07.parametros", {**right, "lstm": 4 * (32 * 128 + 32)})
     assert "diccionario" in verdict("07.parametros", [20_672, 20_608])
+    assert verdict("07.parametros", {"conv1d": np.int64(20_672), "lstm": 20_608.0}) is None
+    assert "entero" in verdict("07.parametros", {"conv1d": "20672", "lstm": 20_608})
     # The counts agree with Keras.
     import keras
 
@@ -152,3 +203,26 @@ def test_gru_parameters_match_keras():
     old = keras.layers.GRU(l08.GRU_UNITS, reset_after=False)
     old.build((None, 5, l08.GRU_INPUT))
     assert "reset_after=False" in verdict("08.parametros_gru", old.count_params())
+
+
+class _History:
+    def __init__(self, val_loss):
+        self.history = {"loss": [2.0] * len(val_loss), "val_loss": list(val_loss)}
+
+
+@pytest.mark.parametrize("exercise_id", ["07.mejora", "08.mejora"])
+def test_open_exercise_compares_best_validation_losses(exercise_id, capsys):
+    base = _History([1.2, 0.9, 1.0])
+    assert exercises.is_correct(exercise_id, {"base": base, "mia": _History([1.1, 0.8])})
+    assert "0.9000" in capsys.readouterr().out  # both figures are printed
+    message = verdict(exercise_id, {"base": base, "mia": _History([1.0, 0.95])})
+    assert "no mejora" in message and "0.9000" in message and "0.9500" in message
+    assert exercises.is_correct(exercise_id, {"base": 0.9, "mia": np.float32(0.85)})
+    assert "misma historia" in verdict(exercise_id, {"base": base, "mia": base})
+    assert "val_loss" in verdict(exercise_id, {"base": base, "mia": type("H", (), {"history": {"loss": [1.0]}})()})
+    assert "diccionario" in verdict(exercise_id, [base, base])
+
+
+def test_check_prints_and_returns_none(capsys):
+    assert exercises.check("07.forma", np.array([250, 129])) is None
+    assert "✅" in capsys.readouterr().out

@@ -1,20 +1,18 @@
-"""Spoken language identification (lesson 07): chunks, noise filter, spectrograms, models.
+"""FLEURS language-identification data (lesson 07): windows, contrasts, splits, spectrograms.
 
-The pieces of the coursework the lesson follows, one small function each:
+The data plumbing of lesson 07; the lesson itself writes the noise threshold and the two
+models (``course_utils.models.language``, exported from its ``export:language`` cells).
 
 - :func:`load_chunks` cuts every recording of a table into fixed windows (4 s at 16 kHz) and
   returns the windows with one table row per window;
-- :func:`chunk_contrasts` and :func:`noise_threshold` flag noise-like windows by their mean
-  spectral contrast, with a threshold read from the data (median minus a few robust
-  standard deviations);
+- :func:`chunk_contrasts` computes the mean spectral contrast of every window (the lesson
+  flags noise-like windows with a threshold read from these values);
 - :func:`grouped_splits` makes train / validation / test indices where a group (the sentence
   id, which also keeps every window of a recording together) never crosses two splits, and
   :func:`leak_report` measures how much a naive split leaks;
 - :func:`spectrogram` computes the log-magnitude STFT with the coursework's frame 255 and
   step 128, so 4 s at 16 kHz give shape (500, 129), and :func:`standardize_windows`
-  removes each window's gain;
-- :func:`build_conv_lstm` (101,156 parameters) and :func:`build_cnn` (766,887 parameters)
-  rebuild the coursework's two models.
+  removes each window's gain.
 """
 
 from __future__ import annotations
@@ -35,19 +33,14 @@ __all__ = [
     "FRAME_STEP",
     "LANGUAGES",
     "LANGUAGE_NAMES",
-    "CONV_LSTM_PARAMS",
-    "CNN_PARAMS",
     "load_chunks",
     "chunk_contrasts",
-    "noise_threshold",
     "grouped_splits",
     "leak_report",
     "spectrogram_shape",
     "spectrogram",
     "spectrograms",
     "standardize_windows",
-    "build_conv_lstm",
-    "build_cnn",
 ]
 
 SAMPLE_RATE = 16000
@@ -56,9 +49,6 @@ FRAME_LENGTH = 255
 FRAME_STEP = 128
 LANGUAGES = ("es_419", "fr_fr", "en_us", "ja_jp")
 LANGUAGE_NAMES = {"es_419": "español", "fr_fr": "francés", "en_us": "inglés", "ja_jp": "japonés"}
-CONV_LSTM_PARAMS = 101_156
-CNN_PARAMS = 766_887
-ADAPT_MAX = 2048  # examples used to adapt the CNN's Normalization layer
 
 
 # ------------------------------------------------------------------------------ chunks
@@ -101,23 +91,6 @@ def chunk_contrasts(chunks: np.ndarray, sr: int = SAMPLE_RATE, *, progress: bool
         audio.mean_spectral_contrast(c.astype(np.float32), sr)
         for c in tqdm(chunks, desc="Contraste espectral", unit="ventana", disable=not progress)
     ])
-
-
-def noise_threshold(values: Sequence[float] | np.ndarray, k: float = 2.5) -> float:
-    """Lower outlier bound ``median - k * 1.4826 * MAD`` of the mean spectral contrasts.
-
-    The median absolute deviation (MAD) times 1.4826 estimates the standard deviation of the
-    bulk of the data without being pulled by the noisy tail, so windows below the bound are
-    unusually flat (noise-like) for this dataset.
-    """
-    values = np.asarray(values, dtype=float)
-    if values.size == 0:
-        raise ValueError("No hay valores de contraste para calcular el umbral.")
-    if k <= 0:
-        raise ValueError(f"`k` debe ser positivo; recibí {k}.")
-    median = float(np.median(values))
-    mad = float(np.median(np.abs(values - median)))
-    return median - k * 1.4826 * mad
 
 
 # ------------------------------------------------------------------------------ splits
@@ -251,76 +224,3 @@ def standardize_windows(x: np.ndarray, *, eps: float = 1e-6, batch_size: int = 5
         std = block.std(axis=axes, keepdims=True)
         x[start:start + batch_size] = (block - mean) / (std + eps)
     return x
-
-
-# ------------------------------------------------------------------------------ models
-def build_conv_lstm(input_shape: tuple[int, int] = (500, 129), n_classes: int = 4, *,
-                    dropout: float = 0.2, name: str = "conv1d_lstm"):
-    """The coursework's recurrent model: Conv1D + LSTM on (frames, bins), logits out.
-
-    Conv1D 64 (k=3) -> MaxPool 3 -> Dropout -> Conv1D 128 (k=3) -> MaxPool 3 -> Dropout ->
-    LSTM 64 -> Dropout -> Dense 32 relu -> Dense ``n_classes`` (logits). With (500, 129) and
-    4 classes: 101,156 parameters.
-    """
-    import keras
-    from keras import layers
-
-    return keras.Sequential([
-        keras.Input(shape=input_shape),
-        layers.Conv1D(64, 3, activation="relu"),
-        layers.MaxPooling1D(3),
-        layers.Dropout(dropout),
-        layers.Conv1D(128, 3, activation="relu"),
-        layers.MaxPooling1D(3),
-        layers.Dropout(dropout),
-        layers.LSTM(64),
-        layers.Dropout(dropout),
-        layers.Dense(32, activation="relu"),
-        layers.Dense(n_classes, name="logits"),
-    ], name=name)
-
-
-def build_cnn(input_shape: tuple[int, int, int] = (500, 129, 1), n_classes: int = 4, *,
-              adapt_data: np.ndarray | None = None, dropout: float = 0.25, name: str = "cnn2d"):
-    """The coursework's 2D CNN on the spectrogram as an image, logits out.
-
-    Resizing 128x128 -> Normalization (mean and variance adapted on ``adapt_data``; 3
-    non-trainable weights) -> Conv2D 64 3x3 -> MaxPool 3 -> Dropout -> Conv2D 128 3x3 ->
-    MaxPool 3 -> Dropout -> Flatten (21,632) -> Dense 32 relu -> Dense ``n_classes``.
-    766,887 parameters with 4 classes. Pass the *training* spectrograms as ``adapt_data``
-    (with the channel axis); without it the layer keeps mean 0 and variance 1.
-    """
-    import keras
-    from keras import layers
-
-    norm = layers.Normalization(name="normalization")
-    if adapt_data is not None:
-        adapt_data = np.asarray(adapt_data)
-        if adapt_data.shape[1:] != tuple(input_shape):
-            raise ValueError(f"adapt_data debe tener forma (n, {', '.join(map(str, input_shape))}); "
-                             f"tiene {adapt_data.shape}.")
-        # The layer sees resized images: adapt on the same resized view of (at most
-        # ADAPT_MAX random) examples; one mean and one variance need no more.
-        rng = np.random.default_rng(0)
-        take = np.sort(rng.permutation(len(adapt_data))[:ADAPT_MAX])
-        resize = layers.Resizing(128, 128, name="resizing_for_adapt")
-        resized = np.concatenate([
-            np.asarray(resize(adapt_data[take[i:i + 128]].astype(np.float32)))
-            for i in range(0, len(take), 128)
-        ])
-        norm.adapt(resized)
-    model = keras.Sequential([
-        keras.Input(shape=input_shape),
-        layers.Resizing(128, 128, name="resizing"),
-        norm,
-        layers.Conv2D(64, 3, activation="relu"),
-        layers.MaxPooling2D(3),
-        layers.Dropout(dropout),
-        layers.Conv2D(128, 3, activation="relu"),
-        layers.MaxPooling2D(3),
-        layers.Dropout(dropout),
-        layers.Flatten(),
-        layers.Dense(32, activation="relu"),
-        layers.Dense(n_classes, name="logits"),
-    ], name=name)
-    return model
