@@ -14,7 +14,19 @@ verdict = exercises.feedback
 def test_all_exercises_are_registered():
     ids = set(exercises.registered())
     assert {"04.tamanos", "04.conv_a_mano", "04.pooling", "04.parametros"} <= ids
-    assert {"09.pesos", "09.atencion", "09.parametros"} <= ids
+    assert {"09.pesos", "09.atencion", "09.parametros", "09.supera", "04.supera"} <= ids
+    assert {"00.muestras"} <= ids
+
+
+@pytest.mark.parametrize("exercise_id", [
+    "00.muestras", "04.tamanos", "04.conv_a_mano", "04.pooling", "04.parametros", "04.entropia",
+    "04.cadena", "04.paso_gradiente", "09.pesos", "09.atencion", "09.parametros",
+])
+def test_reference_solutions_are_accepted(exercise_id):
+    item = exercises.get(exercise_id)
+    assert item.has_solution and item.explanation and item.worked_step
+    namespace = {"np": np, "Q_ej": Q, "K_ej": K}
+    assert exercises.is_correct(exercise_id, exercises.reference_answer(exercise_id, namespace))
 
 
 def _softmax(x, axis=-1):
@@ -48,9 +60,9 @@ def test_answers(exercise_id, right, wrong, fragment):
     assert message is not None and fragment in message, message
 
 
-def test_hand_convolution_matches_the_module():
+def test_hand_convolution_matches_the_lesson():
     from course_utils.checks import l04_redes_convolucionales as l04
-    from course_utils.convolution import conv2d_loops
+    from course_utils.models.convolution import conv2d_loops
 
     out = conv2d_loops(l04.HAND_X, l04.HAND_K, [l04.HAND_BIAS], stride=2)[:, :, 0]
     assert out.tolist() == [[4, 0], [2, 4]]
@@ -85,9 +97,76 @@ def test_attention_function_checker():
 
 
 def test_check_prints_feedback(capsys):
-    assert course_utils.check("04.pooling", [[8, 2], [6, 7]]) is True
-    assert course_utils.check("09.parametros", ...) is False
-    assert "sin responder" in capsys.readouterr().out
+    assert course_utils.check("04.pooling", [[8, 2], [6, 7]]) is None
+    assert "correcto" in capsys.readouterr().out
+    assert exercises.is_correct("04.pooling", [[8, 2], [6, 7]])
+    assert course_utils.check("09.parametros", ...) is None
+    out = capsys.readouterr().out
+    assert "sin responder" in out and "Pista" not in out  # no hint before a try
+    assert not exercises.is_correct("09.parametros", ...)
+
+
+# ------------------------------------------------------------------ fixed cases (issue 18)
+
+@pytest.mark.parametrize("answer", [16640, 16640.0, np.int64(16640), np.float64(16640), np.array(16640)])
+def test_mha_parameters_accepts_any_number_type(answer):
+    assert exercises.is_correct("09.parametros", answer)
+
+
+def test_mha_parameters_rejects_non_integers():
+    assert "entero" in verdict("09.parametros", 16640.5)
+    assert "entero" in verdict("09.parametros", "16640")
+
+
+TWO_DECIMALS = [[0.51, 0.19, 0.31], [0.16, 0.42, 0.42]]  # the first row adds up to 1.01
+
+
+@pytest.mark.parametrize("answer", [TWO_DECIMALS, np.array(TWO_DECIMALS), RIGHT_WEIGHTS.round(3),
+                                    RIGHT_WEIGHTS, tuple(map(tuple, TWO_DECIMALS))])
+def test_hand_weights_accept_two_decimals(answer):
+    assert exercises.is_correct("09.pesos", answer)
+
+
+def test_hand_weights_messages():
+    one_decimal = RIGHT_WEIGHTS.round(1)
+    assert "dos decimales" in verdict("09.pesos", one_decimal)
+    # rows that add up to 1 within rounding are not told to add up to 1
+    wrong_but_normalised = [[0.31, 0.19, 0.51], [0.16, 0.42, 0.42]]
+    message = verdict("09.pesos", wrong_but_normalised)
+    assert "debe sumar 1" not in message and "fila 1" in message
+    assert "debe sumar 1" in verdict("09.pesos", [[0.7, 0.19, 0.31], [0.16, 0.42, 0.42]])
+    assert "0,51" in exercises.get("09.pesos").explanation
+
+
+class _History:
+    def __init__(self, values):
+        self.history = {"loss": [1.0] * len(values), "val_accuracy": values}
+
+
+@pytest.mark.parametrize("exercise_id", ["04.supera", "09.supera"])
+def test_open_exercises_compare_validation_figures(exercise_id, capsys):
+    assert exercises.is_correct(exercise_id, {"base": 0.30, "mia": _History([0.25, 0.41, 0.38])})
+    assert "0.410" in capsys.readouterr().out
+    assert exercises.is_correct(exercise_id, {"base": _History([0.3]), "mia": np.float32(0.35)})
+    below = verdict(exercise_id, {"base": 0.30, "mia": _History([0.2, 0.28])})
+    assert "0.280" in below and "0.300" in below
+    assert "empate" in verdict(exercise_id, {"base": 0.3, "mia": 0.3})
+    assert "validación" in verdict(exercise_id, {"base": 0.3, "mia": type("H", (), {"history": {"accuracy": [0.9]}})()})
+    assert "diccionario" in verdict(exercise_id, 0.5)
+    assert "entre 0 y 1" in verdict(exercise_id, {"base": 0.3, "mia": 41})
+
+
+@pytest.mark.parametrize("answer", [(28, 15, 55), [28, 15, 55], np.array([28, 15, 55]),
+                                    (28.0, np.int64(15), 55)])
+def test_output_sizes_accept_any_sequence(answer):
+    assert exercises.is_correct("04.tamanos", answer)
+
+
+def test_precision_messages_lesson_04():
+    assert "3 decimales" in verdict("04.entropia", 2.2)
+    assert exercises.is_correct("04.entropia", 2.17) and exercises.is_correct("04.entropia", np.float32(2.1699))
+    assert "2 decimales" in verdict("04.paso_gradiente", (1.8, 0.52))
+    assert exercises.is_correct("04.paso_gradiente", np.array([1.8, 0.5]))
 
 
 def test_checks_do_not_import_tensorflow():

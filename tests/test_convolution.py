@@ -1,5 +1,6 @@
-"""course_utils.convolution: hand-made convolutions equal tf.nn.conv2d; the lecture's pooling
-example and CNN parameter counts."""
+"""Lesson 04's exported code (course_utils.models.convolution): hand-made convolutions equal
+tf.nn.conv2d; the lecture's pooling example and CNN parameter counts. Plots and the probe model
+come from course_utils.convolution."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from course_utils import convolution as cv
+from course_utils import convolution as plots
+from course_utils.models import convolution as cv
 
 LECTURE_POOL_IN = [[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]
 
@@ -52,17 +54,13 @@ def test_conv_single_channel_hand_value():
     assert np.all(out == -5)
 
 
-def test_output_size_formula_and_dropped_rows():
+def test_output_size_formula():
     assert cv.output_size(32, 3) == 30
     assert cv.output_size(7, 3, padding=0, stride=2) == 3
     assert cv.output_size(6, 3, padding=1, stride=2) == 3  # (6 - 3 + 2) / 2 + 1 = 3.5 -> 3
-    assert cv.dropped_positions(6, 3, padding=1, stride=2) == 1
-    assert cv.dropped_positions(7, 3, padding=1, stride=2) == 0
     assert cv.output_size(15, 2, stride=2) == 7
     with pytest.raises(ValueError, match="no cabe"):
         cv.output_size(2, 3)
-    with pytest.raises(ValueError, match="positivo"):
-        cv.output_size(5, 3, stride=0)
 
 
 def test_max_pool_lecture_example():
@@ -95,35 +93,31 @@ def test_im2col_layout_matches_lecture():
     assert cols.T[1].tolist() == [1, 2, 3, 1]
 
 
-def test_coverage_counts_lecture_example():
-    counts = cv.coverage(6, 3, stride=2)
-    assert counts[:, 5].tolist() == [0] * 6  # the last column is never visited
-    assert counts[2, 2] == 4 and counts[0, 0] == 1 and counts[0, 2] == 2
-
-
 def test_shape_errors_are_spanish():
     with pytest.raises(ValueError, match="canales"):
         cv.conv2d_loops(np.zeros((5, 5, 3)), np.zeros((3, 3, 2, 1)))
-    with pytest.raises(ValueError, match="sesgo"):
-        cv.conv2d_im2col(np.zeros((5, 5, 1)), np.zeros((3, 3, 1, 2)), [1.0])
 
 
 def test_cifar_cnn_parameter_counts_and_shapes():
     model = cv.cifar_cnn()
-    assert model.count_params() == cv.CIFAR_CNN_TOTAL == 113_738
-    for name, params in cv.CIFAR_CNN_PARAMS.items():
+    assert model.count_params() == 113_738
+    params = {"conv1": 896, "pool1": 0, "conv2": 18_496, "pool2": 0, "conv3": 73_856, "flatten": 0,
+              "logits": 20_490}
+    shapes = {"conv1": (30, 30, 32), "pool1": (15, 15, 32), "conv2": (13, 13, 64),
+              "pool2": (6, 6, 64), "conv3": (4, 4, 128), "flatten": (2048,), "logits": (10,)}
+    for name, count in params.items():
         layer = model.get_layer(name)
-        assert layer.count_params() == params, name
-        assert tuple(layer.output.shape[1:]) == cv.CIFAR_CNN_SHAPES[name], name
-    maps = cv.activation_model(model, ["conv1", "conv3"])(np.zeros((2, 32, 32, 3), "float32"))
+        assert layer.count_params() == count, name
+        assert tuple(layer.output.shape[1:]) == shapes[name], name
+    maps = plots.activation_model(model, ["conv1", "conv3"])(np.zeros((2, 32, 32, 3), "float32"))
     assert [tuple(m.shape) for m in maps] == [(2, 30, 30, 32), (2, 4, 4, 128)]
     with pytest.raises(ValueError, match="no tiene"):
-        cv.activation_model(model, ["conv9"])
+        plots.activation_model(model, ["conv9"])
 
 
 def test_plots_are_labelled():
-    fig = cv.plot_filters(np.random.default_rng(0).normal(size=(3, 3, 3, 10)), title="Filtros")
+    fig = plots.plot_filters(np.random.default_rng(0).normal(size=(3, 3, 3, 10)), title="Filtros")
     assert fig._suptitle.get_text() == "Filtros"
     assert sum(ax.get_title().startswith("filtro") for ax in fig.axes) == 10
-    fig = cv.plot_feature_maps(np.zeros((30, 30, 4)), title="Mapas")
+    fig = plots.plot_feature_maps(np.zeros((30, 30, 4)), title="Mapas")
     assert "30×30" in fig._suptitle.get_text()
