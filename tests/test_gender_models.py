@@ -147,3 +147,30 @@ def test_fit_learns_and_stops_early():
     prob = gm.positive_probability(model, x[150:])
     assert prob.shape == (50,)
     assert np.mean((prob >= 0.5) == y[150:]) > 0.9
+
+
+def test_editing_the_lesson_cell_changes_the_model_that_is_trained():
+    """Issue 17: lesson 05 trains the model its export cell builds, so editing a layer there
+    changes what is trained (here: 32 -> 16 filters in the first convolution)."""
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "05_clasificacion_de_genero.ipynb"
+    cells = nbformat.read(path, as_version=4).cells
+    export = [i for i, c in enumerate(cells) if "export:gender" in c.metadata.get("tags", [])]
+    cnn_cell = next(i for i in export if "def build_cnn(" in cells[i].source)
+    train_cell = next(i for i, c in enumerate(cells) if "def train_cnn(" in c.source)
+    assert cnn_cell < train_cell and "build_cnn(" in cells[train_cell].source
+    assert "def build_cnn(" not in "".join(c.source for c in cells[cnn_cell + 1:])  # no second copy
+    original = cells[cnn_cell].source
+    edited = original.replace('layers.Conv2D(32, (4, 4), activation="relu", name="conv1")',
+                              'layers.Conv2D(16, (4, 4), activation="relu", name="conv1")')
+    assert edited != original
+    namespace: dict = {}
+    for i in export:
+        if i <= cnn_cell:
+            exec(compile(edited if i == cnn_cell else cells[i].source, f"cell {i}", "exec"), namespace)
+    model = namespace["build_cnn"]()
+    assert model.get_layer("conv1").filters == 16
+    assert model.count_params() != gm.build_cnn().count_params() == 912_482
