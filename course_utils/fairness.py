@@ -116,6 +116,10 @@ def plot_reliability(tables: Mapping[str, pd.DataFrame], *, title: str, ax=None)
     return ax
 
 
+_METRIC_NAMES = {"error": "Tasa de error", "tasa FN": "Tasa de falsos negativos",
+                 "tasa FP": "Tasa de falsos positivos", "accuracy": "Exactitud"}
+
+
 def plot_threshold_sweep(sweep: pd.DataFrame, by: str, *, metric: str = "error", title: str,
                          label: str | None = None, mark: float | None = 0.5, ax=None):
     """``metric`` (a column of ``sweep``, as a fraction) against the column ``umbral``, one
@@ -126,13 +130,14 @@ def plot_threshold_sweep(sweep: pd.DataFrame, by: str, *, metric: str = "error",
         raise KeyError(f"La tabla no tiene la métrica {metric!r}.")
     if ax is None:
         _, ax = plt.subplots(figsize=(6.5, 3.8))
-    for value, part in sweep.groupby(by, sort=True, observed=True):
+    # groups in order of first appearance (a categorical column keeps its category order)
+    for value, part in sweep.groupby(by, sort=False, observed=True):
         ax.plot(part["umbral"], 100 * part[metric], marker=".", label=f"{label or by}: {value}")
     if mark is not None:
         ax.axvline(mark, color="gray", linestyle="--", linewidth=1)
     ax.set_xlabel("Umbral de decisión sobre la probabilidad de la clase positiva")
-    ax.set_ylabel(f"{metric} (%)")
-    ax.set_ylim(bottom=0)
+    ax.set_ylabel(f"{_METRIC_NAMES.get(metric, metric)} (%)")
+    ax.set_ylim(0, max(10.0, 110 * float(np.nanmax(sweep[metric].to_numpy(dtype=float)))))
     ax.set_title(title)
     ax.legend()
     return ax

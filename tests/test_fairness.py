@@ -51,7 +51,7 @@ def test_other_plots_are_labelled_in_spanish(predictions):
                           "tasa FN": [0.0, 0.25, 0.0, 0.0]})
     ax = fx.plot_threshold_sweep(sweep, "g", metric="tasa FN", label="Grupo", title="Umbral")
     assert ax.get_xlabel().startswith("Umbral") and len(ax.get_lines()) == 3  # 2 groups + marker
-    assert ax.get_ylim()[0] == 0
+    assert ax.get_ylim() == pytest.approx((0, 27.5)) and ax.get_ylabel() == "Tasa de falsos negativos (%)"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Grupo: a", "Grupo: b"]
     fig = fx.plot_confusion_by_group(predictions, "g", labels=["hombre", "mujer"], label="Grupo",
                                      title="Por grupo")
