@@ -266,7 +266,7 @@ historia_variante = variante.fit(X_train, y_train, validation_data=(X_val, y_val
 {"base": history_lstm, "mia": historia_variante}
 """),
     explanation=("Una variante honesta se entrena con la misma partición y se compara en validación, "
-                 "nunca en prueba. En el modo rápido la base se corta a las 20 épocas con la pérdida de "
+                 "nunca en prueba. En el modo rápido la base se corta a las 15 épocas con la pérdida de "
                  "validación todavía bajando: 10 épocas más la mejoran. Con datos reales manda la "
                  "parada temprana; prueba otra tasa de aprendizaje, menos dropout u otra LSTM."),
 )
