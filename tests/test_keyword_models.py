@@ -1,4 +1,5 @@
-"""course_utils.keyword_models: splits, TensorFlow signal ops, tf.data pipelines, model shapes."""
+"""course_utils.keyword_data (splits, TensorFlow signal ops, tf.data pipelines) and the models
+of lesson 06 (course_utils.models.keywords, generated from its export cells)."""
 
 from __future__ import annotations
 
@@ -9,32 +10,33 @@ tf = pytest.importorskip("tensorflow")
 sf = pytest.importorskip("soundfile")
 
 from course_utils import audio  # noqa: E402
-from course_utils import keyword_models as km  # noqa: E402
+from course_utils import keyword_data as kd  # noqa: E402
+from course_utils.models import keywords as kw  # noqa: E402
 
 
 # ----------------------------------------------------------------------------------- splits
 def test_speaker_split_keeps_each_speaker_on_one_side():
     speakers = np.repeat([f"spk{i:02d}" for i in range(40)], 5)
-    split = km.speaker_split(speakers, val_size=0.1, test_size=0.2, seed=3)
+    split = kd.speaker_split(speakers, val_size=0.1, test_size=0.2, seed=3)
     assert set(split) == {"train", "val", "test"}
     for s in set(speakers):
         assert len(set(split[speakers == s])) == 1
     n_test = len(set(speakers[split == "test"]))
     n_val = len(set(speakers[split == "val"]))
     assert n_test == 8 and n_val == 4
-    again = km.speaker_split(speakers, val_size=0.1, test_size=0.2, seed=3)
+    again = kd.speaker_split(speakers, val_size=0.1, test_size=0.2, seed=3)
     assert (again == split).all()
 
 
 def test_speaker_split_rejects_bad_sizes():
     with pytest.raises(ValueError, match="fracciones"):
-        km.speaker_split(["a", "b", "c"], val_size=0.6, test_size=0.5)
+        kd.speaker_split(["a", "b", "c"], val_size=0.6, test_size=0.5)
 
 
 def test_encode_words_uses_vocabulary_order_and_rejects_unknown():
-    assert km.encode_words(["yes", "down", "go"]).tolist() == [7, 0, 1]
+    assert kd.encode_words(["yes", "down", "go"]).tolist() == [7, 0, 1]
     with pytest.raises(ValueError, match="maybe"):
-        km.encode_words(["yes", "maybe"])
+        kd.encode_words(["yes", "maybe"])
 
 
 # ------------------------------------------------------------------------------- signal ops
@@ -45,15 +47,15 @@ def test_resample_matches_scipy_resample_poly(orig, target):
     x = np.random.default_rng(0).standard_normal(orig // 4).astype(np.float32)
     g = np.gcd(orig, target)
     expected = resample_poly(x, target // g, orig // g)
-    got = km.resample(x, orig, target).numpy()
+    got = kd.resample(x, orig, target).numpy()
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
 def test_resample_removes_frequencies_above_the_new_nyquist():
     t = np.arange(16000) / 16000
-    keep = km.resample(np.sin(2 * np.pi * 1000 * t), 16000, 8000).numpy()
-    alias = km.resample(np.sin(2 * np.pi * 6000 * t), 16000, 8000).numpy()
+    keep = kd.resample(np.sin(2 * np.pi * 1000 * t), 16000, 8000).numpy()
+    alias = kd.resample(np.sin(2 * np.pi * 6000 * t), 16000, 8000).numpy()
     inner = slice(100, -100)
     assert np.sqrt(np.mean(keep[inner] ** 2)) == pytest.approx(np.sqrt(0.5), rel=0.01)
     # 6 kHz would fold to 2 kHz; the anti-aliasing filter leaves less than -40 dB of it
@@ -62,17 +64,17 @@ def test_resample_removes_frequencies_above_the_new_nyquist():
 
 def test_fix_length_pads_at_the_end_and_cuts():
     y = tf.constant([1.0, 2.0, 3.0])
-    assert km.fix_length(y, 5).numpy().tolist() == [1, 2, 3, 0, 0]
-    assert km.fix_length(y, 2).numpy().tolist() == [1, 2]
+    assert kd.fix_length(y, 5).numpy().tolist() == [1, 2, 3, 0, 0]
+    assert kd.fix_length(y, 2).numpy().tolist() == [1, 2]
 
 
 def test_log_mel_matches_librosa_version_of_course_utils_audio():
-    fmt = km.AudioFormat()
+    fmt = kd.AudioFormat()
     rng = np.random.default_rng(1)
     y = (rng.standard_normal(fmt.n_samples) * np.linspace(0, 1, fmt.n_samples)).astype(np.float32)
     expected = audio.log_mel(y, fmt.sample_rate, n_fft=fmt.n_fft, hop_length=fmt.hop_length,
                              n_mels=fmt.n_mels, top_db=fmt.top_db)
-    got = km.log_mel(y, fmt).numpy()
+    got = kd.log_mel(y, fmt).numpy()
     assert got.shape == expected.shape == fmt.log_mel_shape[:2] == (40, 63)
     np.testing.assert_allclose(got, expected, atol=1e-3)
     assert got.max() == 0.0 and got.min() >= -fmt.top_db
@@ -92,7 +94,7 @@ def wav_files(tmp_path):
 
 
 def test_clip_dataset_waveforms_are_8k_one_second(wav_files):
-    ds = km.clip_dataset(wav_files, np.arange(6), feature="waveform")
+    ds = kd.clip_dataset(wav_files, np.arange(6), feature="waveform")
     items = list(ds.as_numpy_iterator())
     assert len(items) == 6
     x, y = items[0]
@@ -104,22 +106,22 @@ def test_clip_dataset_waveforms_are_8k_one_second(wav_files):
 
 
 def test_clip_dataset_log_mel_and_batches(wav_files):
-    fmt = km.AudioFormat()
-    ds = km.clip_dataset(wav_files, np.arange(6), feature="log_mel", fmt=fmt)
-    shapes = [x.shape for x, _ in km.batches(ds, 4, shuffle=True, seed=0).as_numpy_iterator()]
+    fmt = kd.AudioFormat()
+    ds = kd.clip_dataset(wav_files, np.arange(6), feature="log_mel", fmt=fmt)
+    shapes = [x.shape for x, _ in kd.batches(ds, 4, shuffle=True, seed=0).as_numpy_iterator()]
     assert shapes == [(4, *fmt.log_mel_shape), (2, *fmt.log_mel_shape)]
-    _, labels = next(iter(km.batches(ds, 6, shuffle=True)))
+    _, labels = next(iter(kd.batches(ds, 6, shuffle=True)))
     assert sorted(labels.numpy().tolist()) == [0, 1, 2, 3, 4, 5]
 
 
 def test_clip_dataset_cache_serves_later_passes_without_the_files(wav_files):
-    ds = km.clip_dataset(wav_files, np.arange(6))
-    plain = km.clip_dataset(wav_files, np.arange(6), cache=False)
-    first = np.concatenate([x for x, _ in km.batches(ds, 4).as_numpy_iterator()])
+    ds = kd.clip_dataset(wav_files, np.arange(6))
+    plain = kd.clip_dataset(wav_files, np.arange(6), cache=False)
+    first = np.concatenate([x for x, _ in kd.batches(ds, 4).as_numpy_iterator()])
     for path in wav_files:
         path.unlink()
     # another batching of the same cached dataset: read from memory, not from disk
-    again = {int(y): x for xb, yb in km.batches(ds, 2, shuffle=True) for x, y in zip(xb, yb)}
+    again = {int(y): x for xb, yb in kd.batches(ds, 2, shuffle=True) for x, y in zip(xb, yb)}
     np.testing.assert_array_equal(np.stack([again[i] for i in range(6)]), first)
     with pytest.raises(tf.errors.NotFoundError):
         list(plain)
@@ -127,22 +129,22 @@ def test_clip_dataset_cache_serves_later_passes_without_the_files(wav_files):
 
 def test_clip_dataset_rejects_mismatched_inputs(wav_files, tmp_path):
     with pytest.raises(ValueError, match="etiquetas"):
-        km.clip_dataset(wav_files, [0, 1])
+        kd.clip_dataset(wav_files, [0, 1])
     other = tmp_path / "other_nohash_0.wav"
     sf.write(other, np.zeros(800), 8000, subtype="PCM_16")
     with pytest.raises(ValueError, match="frecuencias de muestreo distintas"):
-        km.clip_dataset([*wav_files, other], np.arange(7))
+        kd.clip_dataset([*wav_files, other], np.arange(7))
     with pytest.raises(ValueError, match="feature"):
-        km.clip_dataset(wav_files, np.arange(6), feature="mfcc")
+        kd.clip_dataset(wav_files, np.arange(6), feature="mfcc")
 
 
 # -------------------------------------------------------------------------------- models
 def test_conv_lengths_formula():
-    assert km.conv_lengths(8000) == [1975, 493, 122, 29, 6, 0]
-    assert km.conv_lengths(32000)[-1] == 6
-    assert km.conv_lengths(28767)[-1] == 6 and km.conv_lengths(28766)[-1] == 5
-    assert km.conv_lengths(32862)[-1] == 6 and km.conv_lengths(32863)[-1] == 7
-    assert km.conv_lengths(8000, padding="same") == [2000, 500, 125, 31, 7, 1]
+    assert kw.conv_lengths(8000) == [1975, 493, 122, 29, 6, 0]
+    assert kw.conv_lengths(32000)[-1] == 6
+    assert kw.conv_lengths(28767)[-1] == 6 and kw.conv_lengths(28766)[-1] == 5
+    assert kw.conv_lengths(32862)[-1] == 6 and kw.conv_lengths(32863)[-1] == 7
+    assert kw.conv_lengths(8000, padding="same") == [2000, 500, 125, 31, 7, 1]
 
 
 def _shapes(model, prefix):
@@ -150,7 +152,7 @@ def _shapes(model, prefix):
 
 
 def test_seed_network_flattens_1536_and_has_641016_parameters():
-    model = km.seed_waveform_cnn(32000, 248)
+    model = kw.seed_waveform_cnn(32000, 248)
     assert _shapes(model, "pool") == [(7975, 32), (1993, 64), (497, 64), (123, 128), (30, 128),
                                       (6, 256)]
     assert tuple(model.get_layer("flatten").output.shape[1:]) == (1536,)
@@ -162,11 +164,11 @@ def test_seed_network_flattens_1536_and_has_641016_parameters():
 
 def test_seed_network_cannot_take_one_second_at_8khz():
     with pytest.raises(ValueError, match="bloque 6"):
-        km.seed_waveform_cnn(8000)
+        kw.seed_waveform_cnn(8000)
 
 
 def test_waveform_cnn_for_8khz_shapes_and_parameters():
-    model = km.build_waveform_cnn(8)
+    model = kw.build_waveform_cnn(8)
     assert _shapes(model, "pool") == [(2000, 32), (500, 64), (125, 64), (31, 128), (7, 128),
                                       (1, 256)]
     assert tuple(model.get_layer("flatten").output.shape[1:]) == (256,)
@@ -180,17 +182,15 @@ def test_waveform_cnn_for_8khz_shapes_and_parameters():
     np.testing.assert_allclose(out.numpy().sum(axis=1), 1.0, rtol=1e-5)
 
 
-def test_waveform_cnn_width_and_options():
-    small = km.build_waveform_cnn(8, width=0.25, norm=None, activation="tanh")
+def test_waveform_cnn_width():
+    small = kw.build_waveform_cnn(8, width=0.25)
     assert _shapes(small, "pool")[-1] == (1, 64)
-    assert not any("norm" in layer.name for layer in small.layers)
-    assert small.get_layer("conv1").count_params() == 100 * 8 + 8  # bias when no norm
-    with pytest.raises(ValueError, match="longitud llega a 0"):
-        km.build_waveform_cnn(8, n_samples=8000, padding="valid")
+    assert small.get_layer("conv1").count_params() == 100 * 8  # no bias: BatchNorm has β
+    assert small.count_params() == 17_864
 
 
 def test_spectrogram_cnn_shapes_and_parameters():
-    model = km.build_spectrogram_cnn(8)
+    model = kw.build_spectrogram_cnn(8)
     assert tuple(model.input.shape[1:]) == (40, 63, 1)
     assert _shapes(model, "b4_pool") == [(2, 3, 128)]
     assert [model.get_layer(f"b{i}_pool").output.shape[1:3] for i in range(1, 5)] == [
@@ -200,15 +200,18 @@ def test_spectrogram_cnn_shapes_and_parameters():
     assert out.shape == (3, 8)
 
 
-def test_spectrogram_cnn_residual_and_norm_variants():
-    plain = km.build_spectrogram_cnn(8, widths=(8, 16), convs_per_block=2)
-    res = km.build_spectrogram_cnn(8, widths=(8, 16), convs_per_block=2, residual=True)
-    # the only extra weights are the 1x1 projections (1->8 and 8->16 channels, with bias)
-    assert res.count_params() - plain.count_params() == (1 * 8 + 8) + (8 * 16 + 16)
-    assert any(layer.name == "b1_add" for layer in res.layers)
-    layer_norm = km.build_spectrogram_cnn(8, widths=(8,), norm="layer")
-    assert any(layer.__class__.__name__ == "LayerNormalization" for layer in layer_norm.layers)
-    no_norm = km.build_spectrogram_cnn(8, widths=(8,), norm=None)
-    assert no_norm.get_layer("b1_conv1").count_params() == 9 * 8 + 8
-    with pytest.raises(ValueError, match="norm"):
-        km.build_spectrogram_cnn(8, widths=(8,), norm="group")
+def test_spectrogram_cnn_takes_another_block():
+    from keras import layers
+
+    calls = []
+
+    def plain_block(x, filters, *, name):
+        calls.append((filters, name))
+        return layers.Conv2D(filters, 3, padding="same", name=f"{name}_conv")(x)
+
+    model = kw.build_spectrogram_cnn(8, widths=(8, 16), block=plain_block)
+    assert calls == [(8, "b1"), (16, "b2")]
+    assert model.count_params() == (9 * 8 + 8) + (9 * 8 * 16 + 16) + (16 * 8 + 8)
+    two = kw.build_spectrogram_cnn(
+        8, widths=(8,), block=lambda x, f, *, name: kw.conv2d_block(x, f, name=name, convs=2))
+    assert two.get_layer("b1_conv2").count_params() == 9 * 8 * 8
