@@ -8,7 +8,7 @@ from keras import layers
 
 
 def norm_layer(kind, name):
-    """La normalización de un bloque: 'batch' (por lotes) o 'layer' (por capas, Ba et al.)."""
+    """La normalización de un bloque: 'batch' (por lotes) o 'layer' (de capa, Ba et al.)."""
     if kind == "batch":
         return layers.BatchNormalization(momentum=0.9, epsilon=1e-5, name=name)
     if kind == "layer":
@@ -146,7 +146,7 @@ def train_once(config, build_model, data, *, epochs, seed, strategy=None):
         "entrenamiento": history.history["accuracy"][-1],
         "validación": history.history["val_accuracy"][-1],
         "prueba": float(test["accuracy"]),
-        # the first epoch also builds the graph: the time per epoch leaves it out
+        # la primera época también construye el grafo: el tiempo por época la deja fuera
         "segundos por época": timer.seconds[1:] or timer.seconds,
         "historial": {k: [float(v) for v in vs] for k, vs in history.history.items()},
     }
