@@ -158,10 +158,40 @@ def get(exercise_id: str) -> Exercise | None:
     return _REGISTRY.get(exercise_id)
 
 
+_EMPTY_BODY_OPS = frozenset({"RESUME", "NOP", "LOAD_CONST", "RETURN_VALUE", "RETURN_CONST", "POP_TOP",
+                             "CACHE", "PRECALL", "NOT_TAKEN"})
+
+
+def _is_empty_function(func: Any) -> bool:
+    """True for a function whose body is still only ``...`` (and maybe a docstring or comments)."""
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return False
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
+        node = tree.body[0]
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return all(
+                isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+                and (stmt.value.value is Ellipsis or isinstance(stmt.value.value, str))
+                for stmt in node.body
+            ) and any(
+                isinstance(stmt, ast.Expr) and stmt.value.value is Ellipsis for stmt in node.body
+            )
+    except (OSError, TypeError, SyntaxError, IndexError):
+        pass
+    import dis  # no source (e.g. exec'd code): a body that only returns None does nothing
+
+    return not code.co_names and all(ins.opname in _EMPTY_BODY_OPS for ins in dis.get_instructions(code))
+
+
 def is_unanswered(answer: Any) -> bool:
-    """True for ``None``, ``...`` or a tuple/list/dict that still contains ``...``."""
+    """True for ``None``, ``...``, a tuple/list/dict that still contains ``...``, or a function
+    whose body is still ``...``."""
     if answer is None or answer is Ellipsis:
         return True
+    if inspect.isfunction(answer):
+        return _is_empty_function(answer)
     if isinstance(answer, (tuple, list)):
         return any(item is Ellipsis for item in answer)
     if isinstance(answer, dict):

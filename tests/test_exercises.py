@@ -210,3 +210,20 @@ def test_feedback_returns_the_verdict_without_printing(capsys):
     assert capsys.readouterr().out == ""
     with pytest.raises(KeyError):
         exercises.feedback("99.nada", 1)
+
+
+def test_a_function_whose_body_is_still_dots_is_unanswered(registry, capsys):
+    def todavia(m):
+        """Devuelve la media."""
+        ...  # tu código aquí
+
+    def lista(m):
+        return m.mean()
+
+    namespace: dict = {}
+    exec("def sin_fuente(x):\n    ...\n", namespace)
+    assert exercises.is_unanswered(todavia) and exercises.is_unanswered(namespace["sin_fuente"])
+    assert not exercises.is_unanswered(lista) and not exercises.is_unanswered(lambda x: x + 1)
+    check("99.suma", todavia)
+    out = capsys.readouterr().out
+    assert out.startswith("⏳ Ejercicio 99.suma aún sin responder") and "Pista" not in out
