@@ -1,6 +1,6 @@
 """Lesson 04's exported code (course_utils.models.convolution): hand-made convolutions equal
 tf.nn.conv2d; the lecture's pooling example and CNN parameter counts. Plots and the probe model
-come from course_utils.convolution."""
+come from course_utils.cnn_plots."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from course_utils import convolution as plots
+from course_utils import cnn_plots as plots
 from course_utils.models import convolution as cv
 
 LECTURE_POOL_IN = [[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]

@@ -1,4 +1,4 @@
-"""course_utils.gender_data: speaker-disjoint stratified splits, padding-aware time statistics,
+"""course_utils.data.gender: speaker-disjoint stratified splits, padding-aware time statistics,
 the lecture's feature shape, and the tables of both datasets through their synthetic twins."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course_utils import gender_data as gd
+from course_utils.data import gender as gd
 
 
 def _table(n_f=5, n_m=7, clips=4):

@@ -1,4 +1,4 @@
-"""course_utils.keyword_data (splits, TensorFlow signal ops, tf.data pipelines) and the models
+"""course_utils.data.keywords (splits, TensorFlow signal ops, tf.data pipelines) and the models
 of lesson 06 (course_utils.models.keywords, generated from its export cells)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ tf = pytest.importorskip("tensorflow")
 sf = pytest.importorskip("soundfile")
 
 from course_utils import audio  # noqa: E402
-from course_utils import keyword_data as kd  # noqa: E402
+from course_utils.data import keywords as kd  # noqa: E402
 from course_utils.models import keywords as kw  # noqa: E402
 
 

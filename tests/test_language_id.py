@@ -1,4 +1,4 @@
-"""Tests of lesson 07's code: course_utils.language_data and the models the lesson exports
+"""Tests of lesson 07's code: course_utils.data.language and the models the lesson exports
 (course_utils.models.language, written in notebooks/07_identificacion_de_idioma.ipynb)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import soundfile as sf
 
-from course_utils import language_data as ld
+from course_utils.data import language as ld
 from course_utils.models import language as lm
 
 SR = ld.SAMPLE_RATE

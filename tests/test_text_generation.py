@@ -1,4 +1,4 @@
-"""Tests of lesson 08's code: course_utils.text_data and what the lesson exports
+"""Tests of lesson 08's code: course_utils.data.text and what the lesson exports
 (course_utils.models.text, written in notebooks/08_generacion_de_texto.ipynb)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from course_utils import text_data as td
+from course_utils.data import text as td
 from course_utils.models import text as tm
 
 TEXT = (

@@ -48,7 +48,7 @@ def char_model_params(vocab_size, embedding_dim, rnn_units):
 import numpy as np
 import tensorflow as tf
 
-from course_utils.text_data import UNK, ids_to_text, text_to_ids
+from course_utils.data.text import UNK, ids_to_text, text_to_ids
 
 
 def softmax_with_temperature(logits, temperature):
@@ -99,7 +99,7 @@ def generate_text(model, ids_from_chars, chars_from_ids, prompt, n_chars, *, tem
 
 from keras import layers
 
-from course_utils.text_data import join_words, word_tokens
+from course_utils.data.text import join_words, word_tokens
 
 
 def build_word_lstm(vocab_size, *, embedding_dim=128, units=256, n_layers=2, dropout=0.2,

@@ -108,8 +108,8 @@ import time
 import pandas as pd
 from keras.callbacks import Callback
 
+from course_utils.data.keywords import batches
 from course_utils.env import seed_everything
-from course_utils.keyword_data import batches
 
 
 class EpochTimer(Callback):

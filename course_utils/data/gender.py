@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .audio import MFCCPipeline, extract_features, load
-from .splits import assert_group_disjoint
+from ..audio import MFCCPipeline, extract_features, load
+from ..splits import assert_group_disjoint
 
 __all__ = [
     "LABELS",
@@ -75,7 +75,7 @@ def gender_table(name: str, root: str | os.PathLike, *, subset: str | None = Non
     """
     if name not in DATASETS:
         raise ValueError(f"Conjunto desconocido {name!r}: usa uno de {DATASETS}.")
-    from . import datasets
+    from .. import datasets
 
     if name == "mini_librispeech":
         raw = datasets.librispeech_table(root, **({"subset": subset} if subset else {}))
@@ -321,7 +321,7 @@ def write_labelled_subset(root: str | os.PathLike, dest: str | os.PathLike, *,
     ``dest`` is then ready for ``python -m course_utils pack dest --name
     common-voice-cv-valid-dev`` and for ``fetch("common_voice", path=dest)``.
     """
-    from . import datasets
+    from .. import datasets
 
     root, dest = Path(root), Path(dest)
     if dest.resolve().is_relative_to(root.resolve()):
@@ -349,8 +349,8 @@ def common_voice_root(source: str | os.PathLike, data_dir: str | os.PathLike, *,
     mirror (``COURSE_DATA_MIRROR``), and, with ``download=True`` and Kaggle credentials, the
     Kaggle download (about 13 GB) reduced to that subset.
     """
-    from .data import fetch
-    from .data.errors import DataError
+    from . import fetch
+    from .errors import DataError
 
     if not (isinstance(source, str) and source == "real"):
         return fetch("common_voice", source=source)
