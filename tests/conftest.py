@@ -21,6 +21,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "real: real files of a classroom mirror (COURSE_DATA_MIRROR; `make test-real`)")
+    config.addinivalue_line(
+        "markers", "solutions: lessons run with every exercise answered by its reference solution "
+        "(`make test-solutions`)")
 
 
 def _selected(config: pytest.Config, marker: str) -> bool:
@@ -34,6 +37,7 @@ def _selected(config: pytest.Config, marker: str) -> bool:
 OPT_IN = {
     "full": "full run: use `make test-full` or `pytest -m full`",
     "real": "real-data run: use `make test-real` or `pytest -m real`",
+    "solutions": "solutions run: use `make test-solutions` or `pytest -m solutions`",
 }
 
 
