@@ -364,3 +364,10 @@ def test_wording_cli_reports_notebook_cell_and_term(tmp_path, capsys):
     assert "1 notebooks, 2 wording problems" in out
     path = save(wording_notebook(md("Cada época recorre la partición de entrenamiento.")), tmp_path / "07_x.ipynb")
     assert lint.main(wording_only=True, only=[path]) == 0
+
+
+def test_lint_notebook_includes_the_wording_rules(tmp_path):
+    nb = good_notebook()
+    nb.cells.append(nbformat.v4.new_markdown_cell("Una grilla de 4 × 4 (semilla 001)."))
+    problems = lint.lint_notebook(save(nb, tmp_path / "07_identificacion_de_idioma.ipynb"), CFG)
+    assert any('says "grilla"' in p for p in problems) and any('"semilla 001"' in p for p in problems), problems

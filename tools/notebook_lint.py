@@ -6,6 +6,8 @@ the notebook follows the conventions of COURSE.md).
     python tools/notebook_lint.py            # lint notebooks/*.ipynb, exit 1 on problems
     python tools/notebook_lint.py --wording [NOTEBOOK...]  # only the glossary and source-citation rules
 
+``lint_notebook`` (``make lint``, ``tests/test_notebook_lint.py``) runs every rule, wording included.
+
 The wording rules read their variants from GLOSARIO.md (the ``Evitar`` column between the
 ``glosario:inicio`` / ``glosario:fin`` markers): that table is their only source of truth.
 """
@@ -443,7 +445,9 @@ def lint_notebook(path: Path, cfg: CourseConfig) -> list[str]:
     """Every per-notebook rule."""
     nb = nbformat.read(path, as_version=4)
     problems = []
-    for rule in (lint_outputs, lint_parameters, lint_kernelspec, lint_absolute_paths, lint_pip_install):
+    rules = (lint_outputs, lint_parameters, lint_kernelspec, lint_absolute_paths, lint_pip_install,
+             lint_glossary, lint_internal_sources)
+    for rule in rules:
         problems += rule(nb)
     problems += lint_badge(nb, path.name, cfg) + lint_setup_cell(nb, cfg) + lint_canonical(path, cfg)
     return problems
