@@ -32,6 +32,7 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import math
 import numbers
 import pkgutil
 import textwrap
@@ -40,7 +41,8 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
-    "Code", "Exercise", "Wrong", "as_integer", "as_number", "as_numbers", "check", "exercise",
+    "Code", "Exercise", "Wrong", "as_integer", "as_number", "as_numbers", "best_validation", "check",
+    "exercise",
     "get", "is_correct", "is_unanswered", "near", "reference_answer", "registered", "solution",
 ]
 
@@ -278,6 +280,31 @@ def as_numbers(answer: Any, length: int | None = None, what: str = "la respuesta
 def near(answer: float, value: float, decimals: int) -> bool:
     """True when ``answer`` is ``value`` to ``decimals`` decimals (rounded either way)."""
     return abs(float(answer) - float(value)) <= 0.5 * 10.0 ** (-decimals) + 1e-9
+
+
+def best_validation(value: Any, which: str, metric: str = "val_accuracy",
+                    advice: str = "entrena con datos de validación") -> float:
+    """The best ``metric`` of a Keras History (or its ``history`` dict), or the number given.
+
+    For the open exercises: ``val_accuracy`` gives the highest value (a number in [0, 1]),
+    a loss (``val_loss``) the lowest (finite, not negative). ``which`` names the run in the
+    Spanish message; ``advice`` says how to get the metric when the History lacks it.
+    """
+    lower_is_better = "loss" in metric
+    history = getattr(value, "history", value)
+    if isinstance(history, Mapping):
+        values = history.get(metric)
+        if values is None or len(values) == 0:
+            raise Wrong(f"el entrenamiento de «{which}» no tiene '{metric}': {advice}.")
+        numbers = [as_number(v) for v in values]
+        figure = min(numbers) if lower_is_better else max(numbers)
+    else:
+        figure = as_number(value, "0.25" if lower_is_better else "0.75")
+    if lower_is_better and not (math.isfinite(figure) and figure >= 0):
+        raise Wrong(f"la pérdida de «{which}» debe ser un número positivo; es {figure}.")
+    if not lower_is_better and not 0.0 <= figure <= 1.0:
+        raise Wrong(f"la exactitud de «{which}» debe estar entre 0 y 1; recibí {figure:g}.")
+    return figure
 
 
 # --- what the student calls --------------------------------------------------------------------

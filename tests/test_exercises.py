@@ -227,3 +227,20 @@ def test_a_function_whose_body_is_still_dots_is_unanswered(registry, capsys):
     check("99.suma", todavia)
     out = capsys.readouterr().out
     assert out.startswith("⏳ Ejercicio 99.suma aún sin responder") and "Pista" not in out
+
+
+def test_best_validation_reads_a_history_or_a_number():
+    import numpy as np
+
+    class History:
+        history = {"val_accuracy": [0.2, np.float32(0.5), 0.4], "val_loss": [1.0, 0.7, 0.9]}
+
+    assert exercises.best_validation(History(), "mia") == pytest.approx(0.5)
+    assert exercises.best_validation(History.history, "mia", "val_loss") == pytest.approx(0.7)
+    assert exercises.best_validation(np.float64(0.8), "base") == pytest.approx(0.8)
+    with pytest.raises(exercises.Wrong, match="'val_accuracy': usa validation_data"):
+        exercises.best_validation({"accuracy": [0.9]}, "mia", advice="usa validation_data")
+    with pytest.raises(exercises.Wrong, match="entre 0 y 1"):
+        exercises.best_validation(75, "mia")
+    with pytest.raises(exercises.Wrong, match="positivo"):
+        exercises.best_validation(float("nan"), "mia", "val_loss")

@@ -11,7 +11,15 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Code, Wrong, as_integer, as_number, as_numbers, exercise
+from course_utils.exercises import (
+    Code,
+    Wrong,
+    as_integer,
+    as_number,
+    as_numbers,
+    best_validation,
+    exercise,
+)
 
 #: (N, F, P, S) of the three cases of exercise 04.tamanos.
 SIZE_CASES = ((28, 5, 2, 1), (32, 3, 0, 2), (227, 11, 0, 4))
@@ -319,23 +327,9 @@ def gradient_step(answer: Any) -> str | None:
 
 # ------------------------------------------------------------------ open exercise: beat the base
 def validation_figure(value: Any, which: str) -> float:
-    """Best validation accuracy of a Keras History (or its ``history`` dict), or a number in [0, 1].
-
-    Shared with the open exercise of lesson 09.
-    """
-    history = getattr(value, "history", value)
-    if isinstance(history, Mapping):
-        if "val_accuracy" not in history:
-            raise Wrong(f"el entrenamiento de «{which}» no tiene exactitud de validación: entrena con "
-                        "datos de validación y metrics=[\"accuracy\"].")
-        values = [as_number(v) for v in history["val_accuracy"]]
-        if not values:
-            raise Wrong(f"el entrenamiento de «{which}» no tiene ninguna época.")
-        return max(values)
-    figure = as_number(value, "0.75")
-    if not 0.0 <= figure <= 1.0:
-        raise Wrong(f"la exactitud de «{which}» debe estar entre 0 y 1; recibí {figure:g}.")
-    return figure
+    """Best validation accuracy of a History, or a number in [0, 1] (also used by lesson 09)."""
+    return best_validation(value, which, "val_accuracy",
+                           'entrena con datos de validación y metrics=["accuracy"]')
 
 
 def compare_with_base(answer: Any) -> str | None:

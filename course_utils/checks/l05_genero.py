@@ -8,7 +8,16 @@ from typing import Any
 
 import numpy as np
 
-from course_utils.exercises import Code, Wrong, as_integer, as_number, as_numbers, exercise, near
+from course_utils.exercises import (
+    Code,
+    Wrong,
+    as_integer,
+    as_number,
+    as_numbers,
+    best_validation,
+    exercise,
+    near,
+)
 
 LECTURE_CNN_CONFUSION = ((334, 52), (35, 351))
 
@@ -183,13 +192,8 @@ def mean_without_padding(answer: Any) -> str | None:
 
 
 def _best_val_loss(value: Any, which: str) -> float:
-    history = getattr(value, "history", None)
-    if isinstance(history, Mapping):
-        if not history.get("val_loss"):
-            raise Wrong(f"el History de «{which}» no tiene val_loss: entrena con "
-                        "validation_data=(x_val_seq, y_val) (la función fit lo hace).")
-        return float(min(history["val_loss"]))
-    return as_number(value, "0.25")
+    return best_validation(value, which, "val_loss",
+                           "entrena con validation_data=(x_val_seq, y_val) (la función fit lo hace)")
 
 
 @exercise(
@@ -218,9 +222,6 @@ def beat_baseline(answer: Any) -> str | None:
         raise Wrong('entrega un diccionario {"base": lstm_history, "mia": mi_history}.')
     base = _best_val_loss(answer["base"], "base")
     mine = _best_val_loss(answer["mia"], "mia")
-    for name, value in (("base", base), ("mia", mine)):
-        if not math.isfinite(value) or value < 0:
-            raise Wrong(f"la pérdida de «{name}» debe ser un número positivo; es {value}.")
     figures = f"tu variante: {mine:.4f}; la LSTM de la lección: {base:.4f} (más baja es mejor)"
     if mine < base:
         print(f"   Mejor pérdida de validación — {figures}.")

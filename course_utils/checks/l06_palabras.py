@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from course_utils.exercises import Code, Wrong, as_integer, as_number, exercise
+from course_utils.exercises import Code, Wrong, as_integer, best_validation, exercise
 
 FLATTEN_INPUT = 16_000  # 1 s at 16 kHz through the 'same'-padded network
 #: (filters, kernel) of the report's six blocks, as in the lesson's export cell.
@@ -121,17 +121,9 @@ def speaker_of(answer: Any) -> str | None:
 
 
 def validation_figure(value: Any, what: str) -> float:
-    """Best validation accuracy of a Keras History (EarlyStopping keeps those weights), or a number."""
-    history = getattr(value, "history", None)
-    if isinstance(history, dict):
-        if not history.get("val_accuracy"):
-            raise Wrong(f"el historial de «{what}» no tiene 'val_accuracy': entrena con "
-                        "validation_data (la función train de la lección lo hace).")
-        return max(float(v) for v in history["val_accuracy"])
-    number = as_number(value, example="0.85")
-    if not 0 <= number <= 1:
-        raise Wrong(f"«{what}» debe ser una exactitud entre 0 y 1; recibí {number}.")
-    return number
+    """Best validation accuracy of a History (EarlyStopping keeps those weights), or a number."""
+    return best_validation(value, what, "val_accuracy",
+                           "entrena con validation_data (la función train de la lección lo hace)")
 
 
 @exercise(

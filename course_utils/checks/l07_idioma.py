@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from course_utils.exercises import Code, Wrong, as_integer, as_number, as_numbers, exercise
+from course_utils.exercises import (
+    Code,
+    Wrong,
+    as_integer,
+    as_numbers,
+    best_validation,
+    exercise,
+)
 
 SR = 16000
 WINDOW_S = 2.0
@@ -211,17 +217,8 @@ def most_confused(answer: Any) -> str | None:
 
 def _best_val_loss(value: Any, who: str) -> float:
     """The lowest validation loss of a Keras History (or its ``history`` dict), or a number."""
-    history = getattr(value, "history", value)
-    if isinstance(history, Mapping):
-        if "val_loss" not in history or len(history["val_loss"]) == 0:
-            raise Wrong(f"la historia de «{who}» no tiene 'val_loss': entrena con "
-                        "validation_data=(X_val, y_val) para medir en validación.")
-        best = min(float(v) for v in history["val_loss"])
-    else:
-        best = as_number(value, "0.85")
-    if not math.isfinite(best):
-        raise Wrong(f"la pérdida de validación de «{who}» no es un número finito ({best}).")
-    return best
+    return best_validation(value, who, "val_loss",
+                           "entrena con validation_data=(X_val, y_val) para medir en validación")
 
 
 def compare_validation(answer: Any, what: str) -> str | None:
